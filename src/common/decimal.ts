@@ -1,6 +1,9 @@
 // Exact DECIMAL(p,s) values: an unscaled bigint and a scale, like java.math.BigDecimal.
 // Arithmetic never goes through `number`, so 0.1 + 0.2 is exactly 0.3 and 1.50 keeps its scale.
 
+/** java.math.RoundingMode values used by ksqlDB. */
+export type RoundingMode = 'UP' | 'DOWN' | 'CEILING' | 'FLOOR' | 'HALF_UP' | 'HALF_DOWN' | 'HALF_EVEN';
+
 export class Decimal {
   readonly unscaled: bigint;
   readonly scale: number;
@@ -62,6 +65,45 @@ export class Decimal {
     const twice = (r < 0n ? -r : r) * 2n;
     if (twice >= div) q += this.unscaled < 0n ? -1n : 1n;
     return new Decimal(q, scale);
+  }
+
+  /**
+   * BigDecimal.setScale(scale, mode). `scale` may be negative (an intermediate, as in ROUND(x, -2));
+   * HALF_UP/HALF_DOWN/HALF_EVEN round ties as Java does; FLOOR/CEILING/DOWN/UP as RoundingMode.
+   */
+  setScaleRounded(scale: number, mode: RoundingMode): Decimal {
+    if (scale >= this.scale) return new Decimal(this.unscaled * 10n ** BigInt(scale - this.scale), scale);
+    const div = 10n ** BigInt(this.scale - scale);
+    let q = this.unscaled / div; // truncates toward zero
+    const r = this.unscaled % div;
+    if (r !== 0n) {
+      const sign = this.unscaled < 0n ? -1n : 1n;
+      const twice = (r < 0n ? -r : r) * 2n;
+      let away: boolean;
+      switch (mode) {
+        case 'DOWN': away = false; break;
+        case 'UP': away = true; break;
+        case 'FLOOR': away = sign < 0n; break;
+        case 'CEILING': away = sign > 0n; break;
+        case 'HALF_UP': away = twice >= div; break;
+        case 'HALF_DOWN': away = twice > div; break;
+        case 'HALF_EVEN': away = twice > div || (twice === div && (q & 1n) !== 0n); break;
+      }
+      if (away) q += sign;
+    }
+    return new Decimal(q, scale);
+  }
+
+  negate(): Decimal {
+    return new Decimal(-this.unscaled, this.scale);
+  }
+
+  abs(): Decimal {
+    return this.unscaled < 0n ? this.negate() : this;
+  }
+
+  signum(): number {
+    return this.unscaled < 0n ? -1 : this.unscaled > 0n ? 1 : 0;
   }
 
   compareTo(other: Decimal): number {

@@ -19,6 +19,8 @@ export interface ArgInfo {
   readonly type: ArgType;
   /** The value when the argument is a literal (after constant folding), else undefined. */
   readonly constant?: { readonly value: unknown };
+  /** The argument's SQL text as ksqlDB formats it (`F0`), for error messages; optional. */
+  readonly text?: string;
 }
 
 /** A runtime lambda: called with one value per parameter. */
@@ -64,8 +66,18 @@ export interface ScalarFunction {
 export interface ResolvedAggregate<A = unknown> {
   readonly returnType: SqlType;
   readonly accumulatorType: SqlType;
+  /**
+   * How many leading call arguments are evaluated per row and passed to add/undo, literals
+   * included (SUM(2) adds 2 per row). The trailing rest are literal parameters (TOPK's k,
+   * LATEST_BY_OFFSET's n and ignoreNulls), consumed by `resolve`.
+   */
+  readonly inputArgCount: number;
   initial(): A;
-  /** Returns the new accumulator; must not mutate `acc`. `args` are the non-constant arguments. */
+  /**
+   * Returns the new accumulator; must not mutate `acc`. `args` are the values of the first
+   * `inputArgCount` arguments, as evaluated (an implicitly widened argument arrives unconverted;
+   * the aggregate converts it).
+   */
   add(acc: A, args: readonly unknown[]): A;
   /** For aggregations over tables: removes an earlier value. Absent = not supported on tables. */
   undo?(acc: A, args: readonly unknown[]): A;

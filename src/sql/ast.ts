@@ -177,6 +177,8 @@ export type Statement =
   | { readonly kind: 'ListTypes'; readonly pos: Pos }
   | { readonly kind: 'ListVariables'; readonly pos: Pos }
   | { readonly kind: 'ListConnectors'; readonly scope: 'ALL' | 'SOURCE' | 'SINK'; readonly pos: Pos }
+  /** LIST CONNECTOR PLUGINS. */
+  | { readonly kind: 'ListConnectorPlugins'; readonly pos: Pos }
   | { readonly kind: 'DescribeSource'; readonly name: string; readonly extended: boolean; readonly pos: Pos }
   /** DESCRIBE STREAMS / DESCRIBE TABLES. */
   | { readonly kind: 'DescribeSources'; readonly sourceType: 'STREAM' | 'TABLE'; readonly extended: boolean; readonly pos: Pos }
@@ -199,6 +201,8 @@ export interface ParsedStatement {
   /** The statement's text including its terminating `;`, trimmed. */
   readonly text: string;
   readonly pos: Pos;
+  /** The text after `${var}` substitution, when substitution changed it (the AST was parsed from it). */
+  readonly substitutedText?: string;
 }
 
 export interface Diagnostic {

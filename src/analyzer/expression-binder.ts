@@ -1,0 +1,400 @@
+// Binds AST expressions to typed BoundExprs: resolves columns through a Scope, types literals,
+// applies implicit widening, resolves functions (with lambdas) against the registry.
+// Aggregate calls are not handled here: the aggregation analyzer rewrites them through `replace`.
+
+import { statementError } from '../common/errors.ts';
+import { Decimal } from '../common/decimal.ts';
+import {
+  arrayType, BIGINT, BOOLEAN, DATE, decimalType, DOUBLE, formatType, INTEGER, isNumeric, mapType, STRING, structType,
+  TIME, TIMESTAMP, type SqlType,
+} from '../common/sql-type.ts';
+import type { ArgInfo, FunctionRegistry } from '../functions/function-types.ts';
+import type { Expr } from '../sql/ast.ts';
+import type { BoundExpr, CompareOp } from './bound-expr.ts';
+import { formatExpr } from './expr-format.ts';
+import type { Scope } from './scope.ts';
+import { asDecimalType, commonType, resolveType, type TypeLookup } from './type-resolver.ts';
+
+export interface BindContext {
+  readonly scope: Scope;
+  readonly functions: FunctionRegistry;
+  readonly types: TypeLookup;
+  /** Clause name for error messages: "SELECT column 'X' cannot be resolved." */
+  readonly clause?: string;
+  /** Called on every node first; a result replaces normal binding (aggregation rewrites). */
+  readonly replace?: (e: Expr) => BoundExpr | undefined;
+  /** Lambda parameters in scope (innermost last). */
+  readonly lambdas?: ReadonlyMap<string, { slot: number; type: SqlType }>;
+  /** Next free lambda slot. */
+  readonly nextSlot?: { value: number };
+}
+
+const INT_MIN = -2147483648n;
+const INT_MAX = 2147483647n;
+const LONG_MIN = -9223372036854775808n;
+const LONG_MAX = 9223372036854775807n;
+
+export function bindExpr(e: Expr, ctx: BindContext): BoundExpr {
+  const replaced = ctx.replace?.(e);
+  if (replaced) return replaced;
+  switch (e.kind) {
+    case 'NullLiteral':
+      return { kind: 'Literal', type: null, value: null };
+    case 'BooleanLiteral':
+      return { kind: 'Literal', type: BOOLEAN, value: e.value };
+    case 'IntegerLiteral': {
+      const v = BigInt(e.text);
+      if (v >= INT_MIN && v <= INT_MAX) return { kind: 'Literal', type: INTEGER, value: Number(v) };
+      if (v >= LONG_MIN && v <= LONG_MAX) return { kind: 'Literal', type: BIGINT, value: v };
+      throw statementError(`Invalid numeric literal: ${e.text}`);
+    }
+    case 'DecimalLiteral': {
+      const d = Decimal.parse(e.text);
+      return { kind: 'Literal', type: decimalType(Math.max(d.precision(), d.scale, 1), d.scale), value: d };
+    }
+    case 'DoubleLiteral': {
+      const v = Number(e.text);
+      if (!Number.isFinite(v)) throw statementError(`Number overflows DOUBLE: ${e.text}`);
+      return { kind: 'Literal', type: DOUBLE, value: v };
+    }
+    case 'StringLiteral':
+      return { kind: 'Literal', type: STRING, value: e.value };
+    case 'TypedLiteral':
+      return bindTypedLiteral(e.typeName, e.value);
+    case 'TimeUnitLiteral':
+      return { kind: 'TimeUnit', type: null, unit: e.unit };
+    case 'ColumnRef':
+      return bindColumn(e.source, e.name, ctx);
+    case 'Dereference': {
+      const base = bindExpr(e.base, ctx);
+      if (base.type?.kind !== 'STRUCT') {
+        throw statementError(`Can't dereference a non-struct: ${formatExpr(e.base)} is ${base.type ? formatType(base.type) : 'NULL'}`);
+      }
+      const field = base.type.fields.find((f) => f.name === e.field) ??
+        base.type.fields.find((f) => f.name.toUpperCase() === e.field.toUpperCase());
+      if (!field) throw statementError(`Could not find field '${e.field}' in '${formatExpr(e.base)}'.`);
+      return { kind: 'Dereference', type: field.type, base, field: field.name };
+    }
+    case 'Subscript': {
+      const base = bindExpr(e.base, ctx);
+      const index = bindExpr(e.index, ctx);
+      if (base.type?.kind === 'ARRAY') return { kind: 'Subscript', type: base.type.element, base, index };
+      if (base.type?.kind === 'MAP') return { kind: 'Subscript', type: base.type.value, base, index };
+      throw statementError(`Only MAP and ARRAY types can be subscripted: ${formatExpr(e.base)}`);
+    }
+    case 'Arithmetic':
+      return bindArithmetic(e.op, bindExpr(e.left, ctx), bindExpr(e.right, ctx), e);
+    case 'Negate': {
+      const operand = bindExpr(e.operand, ctx);
+      if (operand.type !== null && !isNumeric(operand.type)) {
+        throw statementError(`Unsupported unary minus on ${formatType(operand.type)}: ${formatExpr(e)}`);
+      }
+      return { kind: 'Negate', type: operand.type ?? INTEGER, operand };
+    }
+    case 'Concat': {
+      const left = bindExpr(e.left, ctx);
+      const right = bindExpr(e.right, ctx);
+      return callFunction('CONCAT', [left, right], ctx, e);
+    }
+    case 'Comparison':
+      return bindComparison(e.op, bindExpr(e.left, ctx), bindExpr(e.right, ctx), e);
+    case 'Logical': {
+      const left = expectBoolean(bindExpr(e.left, ctx), e.left);
+      const right = expectBoolean(bindExpr(e.right, ctx), e.right);
+      return { kind: e.op === 'AND' ? 'And' : 'Or', type: BOOLEAN, left, right };
+    }
+    case 'Not':
+      return { kind: 'Not', type: BOOLEAN, operand: expectBoolean(bindExpr(e.operand, ctx), e.operand) };
+    case 'IsNull':
+      return { kind: 'IsNull', type: BOOLEAN, operand: bindExpr(e.operand, ctx), negated: e.negated };
+    case 'Between': {
+      const operand = bindExpr(e.operand, ctx);
+      const low = bindComparison('>=', operand, bindExpr(e.low, ctx), e);
+      const high = bindComparison('<=', operand, bindExpr(e.high, ctx), e);
+      const both: BoundExpr = { kind: 'And', type: BOOLEAN, left: low, right: high };
+      return e.negated ? { kind: 'Not', type: BOOLEAN, operand: both } : both;
+    }
+    case 'InList': {
+      const operand = bindExpr(e.operand, ctx);
+      const list = e.list.map((x) => bindExpr(x, ctx));
+      let t: SqlType | null = operand.type;
+      for (const item of list) {
+        const c = commonType(t, item.type);
+        if (c === undefined) {
+          throw statementError(`invalid input syntax for type ${t ? formatType(t) : 'NULL'}: "${formatExpr(e)}"`);
+        }
+        t = c;
+      }
+      const operandType = t ?? STRING;
+      return { kind: 'In', type: BOOLEAN, operand: coerce(operand, operandType), list: list.map((x) => coerce(x, operandType)), negated: e.negated, operandType };
+    }
+    case 'Like': {
+      const operand = bindExpr(e.operand, ctx);
+      const pattern = bindExpr(e.pattern, ctx);
+      for (const [x, ast] of [[operand, e.operand], [pattern, e.pattern]] as const) {
+        if (x.type !== null && x.type.kind !== 'STRING') {
+          throw statementError(`Unsupported type for LIKE: ${formatType(x.type)} in ${formatExpr(ast)}`);
+        }
+      }
+      return { kind: 'Like', type: BOOLEAN, operand, pattern, escape: e.escape, negated: e.negated };
+    }
+    case 'Cast': {
+      const operand = bindExpr(e.operand, ctx);
+      const type = resolveType(e.type, ctx.types);
+      return { kind: 'Cast', type, operand };
+    }
+    case 'SearchedCase':
+    case 'SimpleCase': {
+      const operand = e.kind === 'SimpleCase' ? bindExpr(e.operand, ctx) : undefined;
+      const whens = e.whens.map((w) => ({
+        when: operand
+          ? bindComparison('=', operand, bindExpr(w.when, ctx), w.when)
+          : expectBoolean(bindExpr(w.when, ctx), w.when),
+        then: bindExpr(w.then, ctx),
+      }));
+      const elseExpr = e.else ? bindExpr(e.else, ctx) : undefined;
+      let t: SqlType | null = null;
+      for (const r of [...whens.map((w) => w.then), ...(elseExpr ? [elseExpr] : [])]) {
+        const c = commonType(t, r.type);
+        if (c === undefined) {
+          throw statementError(`Invalid Case expression. Type for all 'THEN' clauses should be the same.\nTHEN expression '${formatExpr(e)}' has type: ${r.type ? formatType(r.type) : 'NULL'}.`);
+        }
+        t = c;
+      }
+      const type = t ?? STRING;
+      return {
+        kind: 'Case', type,
+        whens: whens.map((w) => ({ when: w.when, then: coerce(w.then, type) })),
+        else: elseExpr ? coerce(elseExpr, type) : undefined,
+      };
+    }
+    case 'FunctionCall':
+      return bindFunctionCall(e, ctx);
+    case 'Lambda':
+      throw statementError(`Lambda expressions are only allowed as function arguments: ${formatExpr(e)}`);
+    case 'ArrayConstructor': {
+      const elements = e.elements.map((x) => bindExpr(x, ctx));
+      let t: SqlType | null = null;
+      for (const el of elements) {
+        const c = commonType(t, el.type);
+        if (c === undefined) {
+          throw statementError(`invalid input syntax for type ${t ? formatType(t) : 'NULL'}: "${formatExpr(e)}"`);
+        }
+        t = c;
+      }
+      if (t === null && elements.length === 0) throw statementError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).');
+      if (t === null) throw statementError('Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.');
+      const et = t;
+      return { kind: 'ArrayCtor', type: arrayType(et), elements: elements.map((x) => coerce(x, et)) };
+    }
+    case 'MapConstructor': {
+      const entries = e.entries.map((x) => ({ key: bindExpr(x.key, ctx), value: bindExpr(x.value, ctx) }));
+      if (entries.length === 0) throw statementError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).');
+      let kt: SqlType | null = null;
+      let vt: SqlType | null = null;
+      for (const en of entries) {
+        const k = commonType(kt, en.key.type);
+        const v = commonType(vt, en.value.type);
+        if (k === undefined || v === undefined) throw statementError(`Cannot construct a map with mismatching key or value types: ${formatExpr(e)}`);
+        kt = k;
+        vt = v;
+      }
+      if (kt === null || vt === null) throw statementError('Cannot construct a map with all NULL keys or values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key or value to the desired type.');
+      const k = kt;
+      const v = vt;
+      return { kind: 'MapCtor', type: mapType(k, v), entries: entries.map((x) => ({ key: coerce(x.key, k), value: coerce(x.value, v) })) };
+    }
+    case 'StructConstructor': {
+      const fields = e.fields.map((f) => ({ name: f.name, value: bindExpr(f.value, ctx) }));
+      const seen = new Set<string>();
+      for (const f of fields) {
+        if (seen.has(f.name)) throw statementError(`Duplicate field names found in STRUCT: '${f.name}'`);
+        seen.add(f.name);
+      }
+      return {
+        kind: 'StructCtor',
+        type: structType(fields.map((f) => ({ name: f.name, type: f.value.type ?? STRING }))),
+        fields: fields.map((f) => ({ name: f.name, value: f.value.type === null ? { kind: 'Literal', type: STRING, value: null } : f.value })),
+      };
+    }
+    case 'AtTimeZone':
+      throw statementError(`AT TIME ZONE is not supported: ${formatExpr(e)}`);
+  }
+}
+
+function bindTypedLiteral(typeName: string, value: string): BoundExpr {
+  // `TIMESTAMP '...'`-style literals are not ksql; keep the string and let the consumer cast.
+  throw statementError(`Unknown literal type: ${typeName} '${value}'`);
+}
+
+function bindColumn(source: string | undefined, name: string, ctx: BindContext): BoundExpr {
+  if (source === undefined) {
+    const lambda = ctx.lambdas?.get(name);
+    if (lambda) return { kind: 'LambdaParam', type: lambda.type, slot: lambda.slot, name };
+  }
+  if (source !== undefined && !ctx.scope.qualifiers.has(source)) {
+    throw statementError(`Source '${source}' not found in scope. Valid sources: [${[...ctx.scope.qualifiers].join(', ')}]`);
+  }
+  const col = ctx.scope.lookup(source, name);
+  if (!col) {
+    const shown = source ? `${source}.${name}` : name;
+    throw statementError(`${ctx.clause ?? 'SELECT'} column '${shown}' cannot be resolved.`);
+  }
+  return { kind: 'Column', type: col.type, index: col.index, name: col.name };
+}
+
+function expectBoolean(b: BoundExpr, ast: Expr): BoundExpr {
+  if (b.type !== null && b.type.kind !== 'BOOLEAN') {
+    throw statementError(`Type error in expression: ${formatExpr(ast)} should be BOOLEAN but is ${formatType(b.type)}`);
+  }
+  return b;
+}
+
+/** Wraps `b` in a widening cast when its type differs from `to` (no-op for NULL and equal types). */
+export function coerce(b: BoundExpr, to: SqlType): BoundExpr {
+  if (b.type === null) return { kind: 'Literal', type: to, value: null };
+  if (formatType(b.type) === formatType(to)) return b;
+  return { kind: 'Cast', type: to, operand: b };
+}
+
+function bindArithmetic(op: '+' | '-' | '*' | '/' | '%', left: BoundExpr, right: BoundExpr, ast: Expr): BoundExpr {
+  const lt = left.type;
+  const rt = right.type;
+  if ((lt?.kind === 'STRING' || lt === null) && (rt?.kind === 'STRING' || rt === null) && op === '+' && (lt || rt)) {
+    return { kind: 'Arithmetic', type: STRING, op, left, right };
+  }
+  const l = lt ?? rt;
+  const r = rt ?? lt;
+  if (!l || !r || !isNumeric(l) || !isNumeric(r)) {
+    throw statementError(`Error processing expression: ${formatExpr(ast)}. Unsupported arithmetic types. ${lt ? formatType(lt) : 'NULL'} ${rt ? formatType(rt) : 'NULL'}`);
+  }
+  let type: SqlType;
+  if (l.kind === 'DOUBLE' || r.kind === 'DOUBLE') type = DOUBLE;
+  else if (l.kind === 'DECIMAL' || r.kind === 'DECIMAL') type = decimalResultType(op, asDecimalType(l), asDecimalType(r));
+  else if (l.kind === 'BIGINT' || r.kind === 'BIGINT') type = BIGINT;
+  else type = INTEGER;
+  const operandType = type.kind === 'DECIMAL' ? undefined : type;
+  return {
+    kind: 'Arithmetic', type, op,
+    left: operandType ? coerce(left, operandType) : left,
+    right: operandType ? coerce(right, operandType) : right,
+  };
+}
+
+/** ksqlDB's result precision and scale of DECIMAL arithmetic. */
+function decimalResultType(op: string, a: { precision: number; scale: number }, b: { precision: number; scale: number }): SqlType {
+  let p: number;
+  let s: number;
+  switch (op) {
+    case '+':
+    case '-':
+      s = Math.max(a.scale, b.scale);
+      p = Math.max(a.precision - a.scale, b.precision - b.scale) + s + 1;
+      break;
+    case '*':
+      p = a.precision + b.precision + 1;
+      s = a.scale + b.scale;
+      break;
+    case '/':
+      s = Math.max(6, a.scale + b.precision + 1);
+      p = a.precision - a.scale + b.scale + s;
+      break;
+    default:
+      s = Math.max(a.scale, b.scale);
+      p = Math.min(a.precision - a.scale, b.precision - b.scale) + s;
+  }
+  if (p > 38) {
+    s = Math.max(0, s - (p - 38));
+    p = 38;
+  }
+  return decimalType(p, s);
+}
+
+function bindComparison(
+  op: '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IS DISTINCT FROM' | 'IS NOT DISTINCT FROM',
+  left: BoundExpr, right: BoundExpr, ast: Expr,
+): BoundExpr {
+  const cop: CompareOp = op === 'IS DISTINCT FROM' ? 'DISTINCT' : op === 'IS NOT DISTINCT FROM' ? 'NOT DISTINCT' : op;
+  const lt = left.type;
+  const rt = right.type;
+  let operandType: SqlType | null | undefined = commonType(lt, rt);
+  // Temporal columns compare with strings (the string is parsed as the temporal type).
+  if (operandType === undefined && lt && rt) {
+    const temporal = ['TIMESTAMP', 'DATE', 'TIME'];
+    if (temporal.includes(lt.kind) && rt.kind === 'STRING') operandType = lt;
+    else if (temporal.includes(rt.kind) && lt.kind === 'STRING') operandType = rt;
+    else if ((lt.kind === 'TIMESTAMP' && rt.kind === 'DATE') || (lt.kind === 'DATE' && rt.kind === 'TIMESTAMP')) operandType = TIMESTAMP;
+  }
+  if (operandType === undefined) {
+    throw statementError(`Error in ${formatExpr(ast)}: Cannot compare ${formatExpr(exprOf(ast, 'left'))} (${lt ? formatType(lt) : 'NULL'}) to ${formatExpr(exprOf(ast, 'right'))} (${rt ? formatType(rt) : 'NULL'}) with ${op}.`);
+  }
+  const t = operandType ?? STRING;
+  if ((t.kind === 'ARRAY' || t.kind === 'MAP' || t.kind === 'STRUCT' || t.kind === 'BOOLEAN') && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(cop)) {
+    throw statementError(`Cannot compare ${formatType(t)} with ${op}.`);
+  }
+  return { kind: 'Compare', type: BOOLEAN, op: cop, left: coerce(left, t), right: coerce(right, t), operandType: t };
+}
+
+function exprOf(ast: Expr, side: 'left' | 'right'): Expr {
+  if (ast.kind === 'Comparison') return ast[side];
+  return ast;
+}
+
+function bindFunctionCall(e: Expr & { kind: 'FunctionCall' }, ctx: BindContext): BoundExpr {
+  const name = e.name.toUpperCase();
+  if (ctx.functions.aggregate(name) && !ctx.functions.scalar(name)) {
+    throw statementError(`Aggregate functions can not be used here: ${formatExpr(e)}`, undefined);
+  }
+  if (ctx.functions.table(name) && !ctx.functions.scalar(name)) {
+    throw statementError(`Table functions can only be used in the SELECT list: ${formatExpr(e)}`);
+  }
+  const fn = ctx.functions.scalar(name);
+  if (!fn) throw statementError(`Can't find any functions with the name '${name}'`);
+  const args: BoundExpr[] = [];
+  const infos: ArgInfo[] = [];
+  for (let i = 0; i < e.args.length; i++) {
+    const a = e.args[i]!;
+    if (a.kind === 'Lambda') {
+      const paramTypes = fn.lambdaParamTypes?.(infos, i);
+      if (!paramTypes || paramTypes.length !== a.params.length) {
+        throw statementError(`Function '${name}' does not accept lambda parameters (${a.params.join(', ')}).`);
+      }
+      const slots = ctx.nextSlot ?? { value: 0 };
+      const lambdas = new Map(ctx.lambdas ?? []);
+      const paramSlots: number[] = [];
+      a.params.forEach((p, j) => {
+        const slot = slots.value++;
+        paramSlots.push(slot);
+        lambdas.set(p, { slot, type: paramTypes[j]! });
+      });
+      const body = bindExpr(a.body, { ...ctx, lambdas, nextSlot: slots });
+      const returns = body.type ?? STRING;
+      args.push({ kind: 'Lambda', params: paramSlots, body, type: returns });
+      infos.push({ type: { kind: 'lambda', params: paramTypes, returns } });
+      continue;
+    }
+    const b = bindExpr(a, ctx);
+    args.push(b);
+    infos.push(argInfo(b));
+  }
+  const resolved = fn.resolve(infos);
+  if ('error' in resolved) throw statementError(resolved.error);
+  return { kind: 'Call', type: resolved.returnType, name, fn: resolved, args };
+}
+
+export function argInfo(b: BoundExpr): ArgInfo {
+  if (b.kind === 'TimeUnit') return { type: { kind: 'timeUnit' }, constant: { value: b.unit } };
+  if (b.type === null) return { type: { kind: 'null' }, constant: { value: null } };
+  if (b.kind === 'Literal') return { type: { kind: 'value', type: b.type }, constant: { value: b.value } };
+  return { type: { kind: 'value', type: b.type } };
+}
+
+function callFunction(name: string, args: BoundExpr[], ctx: BindContext, ast: Expr): BoundExpr {
+  const fn = ctx.functions.scalar(name);
+  if (!fn) throw statementError(`Can't find any functions with the name '${name}'`);
+  const resolved = fn.resolve(args.map(argInfo));
+  if ('error' in resolved) throw statementError(`${resolved.error} (in ${formatExpr(ast)})`);
+  return { kind: 'Call', type: resolved.returnType, name, fn: resolved, args };
+}
+
+export { DATE, TIME };

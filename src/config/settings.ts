@@ -1,0 +1,192 @@
+// Every server setting, defined exactly once: name, type, default, doc and scope. Loading
+// (load-config.ts), validation and the generated reference (docs/configuration.md) all read this table.
+
+export type SettingType = 'string' | 'int' | 'long' | 'double' | 'boolean' | 'list' | 'enum';
+
+/**
+ * 'server': fixed when the server starts; a request cannot override it (/is_valid_property says no).
+ * 'query': a default that a request may override (streamsProperties, SET).
+ */
+export type SettingScope = 'server' | 'query';
+
+export interface SettingDef {
+  readonly name: string;
+  readonly type: SettingType;
+  /** The default as it would be written in a properties file. */
+  readonly default: string;
+  readonly doc: string;
+  readonly scope: SettingScope;
+  /** For 'enum': the accepted values (case-insensitive, stored as written here). */
+  readonly values?: readonly string[];
+  /** Bounds for numeric settings. */
+  readonly min?: number;
+}
+
+const LONG_MAX = '9223372036854775807';
+
+export const SETTINGS: readonly SettingDef[] = [
+  // --- Server and transport --------------------------------------------------------------------
+  {
+    name: 'listeners', type: 'list', default: 'http://0.0.0.0:8088', scope: 'server',
+    doc: 'The URL the REST API listens on. One port serves HTTP/1.1 and HTTP/2 cleartext (prior knowledge) and the WebSocket at /ws/query. Only one http:// listener is supported; `--port` replaces its port.',
+  },
+  {
+    name: 'ksql.advertised.listener', type: 'string', default: '', scope: 'server',
+    doc: 'The URL other servers and clients should use to reach this one (reported by /clusterStatus). Empty: derived from `listeners`, with 0.0.0.0 replaced by localhost.',
+  },
+  {
+    name: 'ksql.internal.listener', type: 'string', default: '', scope: 'server',
+    doc: 'A separate listener for server-to-server traffic. Accepted for compatibility; Riffle serves internal endpoints on the main listener.',
+  },
+  {
+    name: 'ksql.service.id', type: 'string', default: 'default_', scope: 'server',
+    doc: 'The id of the ksqlDB cluster this server belongs to. Reported by /info; prefixes internal topic and consumer group names.',
+  },
+  {
+    name: 'riffle.data.dir', type: 'string', default: 'data', scope: 'server',
+    doc: 'Directory holding the embedded log and the lmdb state stores (it replaces `ksql.streams.state.dir`). Relative paths are resolved against the working directory. Flag: `--data-dir`.',
+  },
+  {
+    name: 'ksql.streams.state.dir', type: 'string', default: '', scope: 'server',
+    doc: 'ksqlDB compatibility: used as the data directory when `riffle.data.dir` is not set explicitly.',
+  },
+  {
+    name: 'riffle.server.max.request.bytes', type: 'long', default: '10485760', scope: 'server', min: 1024,
+    doc: 'Largest request body accepted (413 above it). For /inserts-stream the limit applies to each line.',
+  },
+  {
+    name: 'riffle.push.client.buffer.bytes', type: 'long', default: '4194304', scope: 'server', min: 1024,
+    doc: 'Bytes of push-query output buffered for one slow client. When exceeded, that client\'s query ends with an error row; other clients and persistent queries are not slowed down.',
+  },
+  {
+    name: 'riffle.push.slow.client.timeout.ms', type: 'long', default: '30000', scope: 'server', min: 0,
+    doc: 'After a client overflowed its buffer, how long to wait for it to read the rest before the connection stream is reset.',
+  },
+  {
+    name: 'riffle.server.shutdown.timeout.ms', type: 'long', default: '10000', scope: 'server', min: 0,
+    doc: 'On SIGINT/SIGTERM, how long open requests may take to finish before their connections are closed.',
+  },
+  {
+    name: 'ksql.server.command.response.timeout.ms', type: 'long', default: '5000', scope: 'server', min: 0,
+    doc: 'How long /ksql waits for a statement to be executed before answering.',
+  },
+  {
+    name: 'ksql.max.push.queries', type: 'int', default: '100', scope: 'server', min: 0,
+    doc: 'Maximum number of concurrent transient push queries; more are refused with error 40003.',
+  },
+  {
+    name: 'ksql.properties.overrides.denylist', type: 'list', default: '', scope: 'server',
+    doc: 'Comma-separated properties that requests may not override (in addition to every server-scoped setting).',
+  },
+
+  // --- Log (Kafka or embedded) -------------------------------------------------------------------
+  {
+    name: 'bootstrap.servers', type: 'string', default: '', scope: 'server',
+    doc: 'Kafka brokers (host:port,...). Empty: use the embedded log in the data directory.',
+  },
+  {
+    name: 'ksql.streams.bootstrap.servers', type: 'string', default: '', scope: 'server',
+    doc: 'Overrides `bootstrap.servers` for query processing, as in ksqlDB.',
+  },
+
+  // --- High availability -------------------------------------------------------------------------
+  {
+    name: 'ksql.streams.num.standby.replicas', type: 'int', default: '0', scope: 'server', min: 0,
+    doc: 'Standby copies of each state store kept on other servers for fast failover and standby reads.',
+  },
+  {
+    name: 'ksql.query.pull.enable.standby.reads', type: 'boolean', default: 'false', scope: 'query',
+    doc: 'Allow pull queries to be answered by standby replicas when the active is unavailable.',
+  },
+  {
+    name: 'ksql.query.pull.max.allowed.offset.lag', type: 'long', default: LONG_MAX, scope: 'query', min: 0,
+    doc: 'Largest offset lag a replica may have and still answer a pull query.',
+  },
+  {
+    name: 'ksql.query.pull.table.scan.enabled', type: 'boolean', default: 'true', scope: 'query',
+    doc: 'Allow pull queries that scan a whole table (no key lookup).',
+  },
+  {
+    name: 'ksql.heartbeat.enable', type: 'boolean', default: 'false', scope: 'server',
+    doc: 'Exchange heartbeats with the other servers of the cluster so /clusterStatus and pull-query routing know which hosts are alive.',
+  },
+  {
+    name: 'ksql.heartbeat.send.interval.ms', type: 'long', default: '100', scope: 'server', min: 1,
+    doc: 'Interval between heartbeats sent to each other server.',
+  },
+  {
+    name: 'ksql.heartbeat.check.interval.ms', type: 'long', default: '200', scope: 'server', min: 1,
+    doc: 'Interval between checks of received heartbeats.',
+  },
+  {
+    name: 'ksql.heartbeat.window.ms', type: 'long', default: '2000', scope: 'server', min: 1,
+    doc: 'Time window over which missed heartbeats are counted.',
+  },
+  {
+    name: 'ksql.heartbeat.missed.threshold.ms', type: 'long', default: '3', scope: 'server', min: 1,
+    doc: 'Number of missed heartbeats in the window after which a host is considered dead.',
+  },
+  {
+    name: 'ksql.heartbeat.discover.interval.ms', type: 'long', default: '2000', scope: 'server', min: 1,
+    doc: 'Interval between discoveries of the servers in the cluster.',
+  },
+  {
+    name: 'ksql.lag.reporting.enable', type: 'boolean', default: 'false', scope: 'server',
+    doc: 'Report state-store lag to the other servers (used to route pull queries to up-to-date replicas).',
+  },
+  {
+    name: 'ksql.lag.reporting.send.interval.ms', type: 'long', default: '5000', scope: 'server', min: 1,
+    doc: 'Interval between lag reports.',
+  },
+
+  // --- Query defaults ----------------------------------------------------------------------------
+  {
+    name: 'processing.guarantee', type: 'enum', default: 'at_least_once', scope: 'query',
+    values: ['at_least_once', 'exactly_once', 'exactly_once_v2'],
+    doc: 'Delivery guarantee of persistent queries.',
+  },
+  {
+    name: 'ksql.streams.auto.offset.reset', type: 'enum', default: 'latest', scope: 'query',
+    values: ['latest', 'earliest'],
+    doc: 'Where a new query starts reading its input topics when it has no committed offset.',
+  },
+  {
+    name: 'ksql.streams.commit.interval.ms', type: 'long', default: '2000', scope: 'query', min: 0,
+    doc: 'How often persistent queries commit their input offsets and flush state.',
+  },
+  {
+    name: 'ksql.persistence.wrap.single.values', type: 'boolean', default: 'true', scope: 'query',
+    doc: 'Default for WRAP_SINGLE_VALUE: whether a single value column is wrapped in a record/object.',
+  },
+  {
+    name: 'ksql.persistence.default.format.key', type: 'string', default: 'KAFKA', scope: 'query',
+    doc: 'Key format used when a CREATE statement names none.',
+  },
+  {
+    name: 'ksql.persistence.default.format.value', type: 'string', default: '', scope: 'query',
+    doc: 'Value format used when a CREATE statement names none (empty: the statement must name one).',
+  },
+];
+
+const BY_NAME: ReadonlyMap<string, SettingDef> = new Map(SETTINGS.map((s) => [s.name, s]));
+
+export function settingDef(name: string): SettingDef | undefined {
+  return BY_NAME.get(name);
+}
+
+/**
+ * The Confluent Docker convention for passing a property as an environment variable: upper-case,
+ * `.` -> `_`, `_` -> `__`, `-` -> `___`, prefixed with `KSQL_` (ksql.service.id -> KSQL_KSQL_SERVICE_ID).
+ */
+export function envVarName(setting: string): string {
+  return 'KSQL_' + setting.replace(/-/g, '___').replace(/_/g, '__').replace(/\./g, '_').toUpperCase();
+}
+
+/** The inverse of envVarName, for variables that start with `KSQL_`. */
+export function settingFromEnvVar(variable: string): string {
+  // Split on runs of underscores: 1 -> '.', 2 -> '_', 3 -> '-'.
+  return variable
+    .slice('KSQL_'.length)
+    .toLowerCase()
+    .replace(/_+/g, (run) => (run.length === 3 ? '-' : run.length === 2 ? '_' : run.length === 1 ? '.' : run));
+}

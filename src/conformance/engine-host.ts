@@ -1,0 +1,132 @@
+// One fresh in-process engine per case: temp data dir, ksqlDB's test base config, the topic union
+// of §1.5, input production with the test serdes, and clean shutdown. Shared by both executors.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EngineApi, SourceInfo } from '../engine/engine-api.ts';
+import { AppendOrder } from './append-order.ts';
+import type { RecordSpec, TestCase } from './model.ts';
+import { plainCreateSource } from './sql-scan.ts';
+import { DEFAULT_FORMATS, encodeKey, encodeValue, type TopicFormats } from './test-serde.ts';
+
+export type OpenEngine = (options: {
+  dataDir: string;
+  scheduling: 'manual' | 'background';
+  properties?: Record<string, string>;
+}) => Promise<EngineApi>;
+
+/** Imported lazily so the runner (and its unit tests) load even before the engine exists. */
+let openEngineFn: Promise<OpenEngine> | undefined;
+export function loadOpenEngine(): Promise<OpenEngine> {
+  const specifier = '../engine/engine.ts';
+  openEngineFn ??= (import(specifier) as Promise<{ openEngine: OpenEngine }>).then((m) => m.openEngine);
+  return openEngineFn;
+}
+
+/** Lets tests run the executors against a stand-in engine. */
+export function setOpenEngine(fn: OpenEngine | undefined): void {
+  openEngineFn = fn && Promise.resolve(fn);
+}
+
+/** TestExecutor BASE_CONFIG (QTT) and the REST test app's settings (RQTT). */
+export const QTT_BASE_CONFIG: Readonly<Record<string, string>> = {
+  'auto.offset.reset': 'earliest',
+  'ksql.streams.auto.offset.reset': 'earliest',
+  'cache.max.bytes.buffering': '0',
+  'ksql.streams.cache.max.bytes.buffering': '0',
+  'ksql.service.id': 'some.ksql.service.id',
+  'ksql.headers.columns.enabled': 'true',
+};
+export const RQTT_BASE_CONFIG: Readonly<Record<string, string>> = {
+  ...QTT_BASE_CONFIG,
+  'ksql.query.pull.table.scan.enabled': 'true',
+  'ksql.query.pull.range.scan.enabled': 'true',
+  'ksql.query.pull.interpreter.enabled': 'true',
+  'ksql.query.push.v2.enabled': 'true',
+  'ksql.query.push.v2.registry.installed': 'true',
+};
+
+export class EngineHost {
+  readonly engine: EngineApi;
+  readonly order: AppendOrder;
+  private readonly dataDir: string;
+
+  private constructor(engine: EngineApi, order: AppendOrder, dataDir: string) {
+    this.engine = engine;
+    this.order = order;
+    this.dataDir = dataDir;
+  }
+
+  static async open(base: Readonly<Record<string, string>>, tc: TestCase): Promise<EngineHost> {
+    const openEngine = await loadOpenEngine();
+    const dataDir = mkdtempSync(join(tmpdir(), 'riffle-conformance-'));
+    try {
+      const engine = await openEngine({ dataDir, scheduling: 'manual', properties: { ...base, ...tc.properties } });
+      const order = new AppendOrder();
+      order.attach(engine.log);
+      return new EngineHost(engine, order, dataDir);
+    } catch (e) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Creates the union of topics ksqlDB's test framework pre-creates (TestCaseBuilderUtil.getAllTopics). */
+  async createTopics(tc: TestCase): Promise<void> {
+    const all = new Map<string, number>();
+    for (const t of tc.topics) if (t.name) all.set(t.name, t.partitions ?? 1);
+    for (const s of tc.statements) {
+      const c = plainCreateSource(s);
+      if (c && !all.has(c.topic)) all.set(c.topic, c.partitions ?? 4);
+    }
+    for (const r of [...tc.inputs, ...tc.outputs]) if (!all.has(r.topic)) all.set(r.topic, 4);
+    for (const [name, partitions] of all) {
+      if (!(await this.engine.log.describeTopic(name))) await this.engine.log.createTopic(name, { partitions });
+    }
+  }
+
+  /** The formats the test serdes use for a topic: from the source over it, else `topics`, else defaults. */
+  formatsOf(tc: TestCase, topic: string): TopicFormats {
+    const source = this.engine.sources().find((s) => s.topic === topic);
+    if (source) return sourceFormats(source);
+    const t = tc.topics.find((x) => x.name === topic);
+    const keyDefault = tc.properties['ksql.persistence.default.format.key']?.toUpperCase() ?? 'KAFKA';
+    return {
+      ...DEFAULT_FORMATS,
+      keyFormat: t?.keyFormat ?? keyDefault,
+      valueFormat: t?.valueFormat ?? tc.properties['ksql.persistence.default.format.value']?.toUpperCase() ?? 'JSON',
+    };
+  }
+
+  /** Produces records in file order, each to partition 0, timestamp defaulting to 0. */
+  async produce(tc: TestCase, records: readonly RecordSpec[]): Promise<void> {
+    for (const r of records) {
+      const f = this.formatsOf(tc, r.topic);
+      await this.engine.produce(r.topic, [{
+        partition: 0,
+        timestamp: r.timestamp ?? 0,
+        key: encodeKey(r.key, r.window, f),
+        value: encodeValue(r.value, f),
+        headers: r.headers ?? [],
+      }]);
+    }
+  }
+
+  /** Closes the engine (bounded: a hung close must not hang the run) and removes its data. */
+  async close(): Promise<void> {
+    await Promise.race([this.engine.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export function sourceFormats(s: SourceInfo): TopicFormats {
+  const w = s.keyFormat.window;
+  return {
+    keyFormat: s.keyFormat.info.format,
+    valueFormat: s.valueFormat.info.format,
+    keyColumns: s.schema.key,
+    valueColumns: s.schema.value.filter((c) => c.namespace === 'VALUE'),
+    window: w && { type: w.type === 'SESSION' ? 'SESSION' : 'TIME', sizeMs: w.sizeMs },
+  };
+}

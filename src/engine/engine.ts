@@ -1,0 +1,217 @@
+// The engine: owns the log, the state stores, the catalog and the running queries, and executes
+// statements. `openEngine` is the one entry point the server, the conformance runner and tests use.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Catalog } from '../catalog/catalog.ts';
+import { KsqlError, statementError } from '../common/errors.ts';
+import { builtinFunctions } from '../functions/registry.ts';
+import type { FunctionRegistry } from '../functions/function-types.ts';
+import type { Log } from '../log/log.ts';
+import { openEmbeddedLog } from '../log/embedded/embedded-log.ts';
+import { parseScript } from '../sql/parser.ts';
+import type { StateStoreFactory } from '../state/state-store.ts';
+import { openStateStores, memoryStores } from './stores.ts';
+import { ArrivalOrder } from './arrival-order.ts';
+import type {
+  EngineApi, ExecuteFailure, PersistentQueryInfo, ProcessingLogEntry, ProduceOptions, PropertyValue, QueryHandle, Session,
+  SourceInfo, StatementOutcome, TopicRecord,
+} from './engine-api.ts';
+import { propertyOf } from './engine-config.ts';
+import { executeStatement, type ExecutorHost } from './statement-executor.ts';
+import type { QueryRunner } from './query-runner.ts';
+import { runTransientQuery } from './transient-query.ts';
+import { readTopicDecoded } from './read-topic.ts';
+import { insertRow } from './insert-values.ts';
+
+export interface EngineOptions {
+  readonly dataDir: string;
+  /** 'manual': persistent queries advance only in runUntilIdle (tests); 'background': continuously. */
+  readonly scheduling: 'manual' | 'background';
+  readonly properties?: Readonly<Record<string, string>>;
+  /** A log to use instead of the embedded one (e.g. Kafka). */
+  readonly log?: Log;
+  /** 'lmdb' (default) or 'memory' state stores. */
+  readonly stateStores?: 'lmdb' | 'memory';
+}
+
+export async function openEngine(options: EngineOptions): Promise<EngineApi & Engine> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const baseLog = options.log ?? (await openEmbeddedLog(join(options.dataDir, 'log')));
+  const order = new ArrivalOrder();
+  const log = options.scheduling === 'manual' ? order.wrap(baseLog) : baseLog;
+  const stores = options.stateStores === 'memory' ? memoryStores() : await openStateStores(join(options.dataDir, 'state'));
+  const config = new Map(Object.entries(options.properties ?? {}));
+  return new Engine(log, baseLog, stores, config, options.scheduling, order);
+}
+
+export class Engine implements EngineApi, ExecutorHost {
+  readonly log: Log;
+  readonly #baseLog: Log;
+  readonly stores: StateStoreFactory;
+  readonly config: Map<string, string>;
+  readonly scheduling: 'manual' | 'background';
+  readonly catalog = new Catalog();
+  readonly functions: FunctionRegistry;
+  readonly runners = new Map<string, QueryRunner>();
+  readonly #order: ArrivalOrder;
+  readonly #processingLog: ProcessingLogEntry[] = [];
+  #querySeq = 0;
+  #closed = false;
+
+  constructor(log: Log, baseLog: Log, stores: StateStoreFactory, config: Map<string, string>, scheduling: 'manual' | 'background', order: ArrivalOrder) {
+    this.log = log;
+    this.#baseLog = baseLog;
+    this.stores = stores;
+    this.config = config;
+    this.scheduling = scheduling;
+    this.#order = order;
+    this.functions = builtinFunctions(Object.fromEntries(config));
+  }
+
+  property(session: Session | undefined, name: string): string | undefined {
+    return propertyOf(this.config, session, name);
+  }
+
+  get serviceId(): string {
+    return this.property(undefined, 'ksql.service.id') ?? 'default_';
+  }
+
+  nextQueryNumber(): number {
+    return this.#querySeq++;
+  }
+
+  sequenceOf(topic: string, partition: number, offset: number): number | undefined {
+    return this.scheduling === 'manual' ? this.#order.sequenceOf(topic, partition, offset) : undefined;
+  }
+
+  recordProcessingError(entry: Omit<ProcessingLogEntry, 'time'>): void {
+    this.#processingLog.push({ time: Date.now(), ...entry });
+    if (this.#processingLog.length > 10_000) this.#processingLog.splice(0, 1000);
+  }
+
+  newSession(properties: Readonly<Record<string, PropertyValue>> = {}): Session {
+    return {
+      properties: new Map(Object.entries(properties).map(([k, v]) => [k, String(v)])),
+      variables: new Map(),
+    };
+  }
+
+  async execute(session: Session, sql: string): Promise<StatementOutcome[]> {
+    const outcomes: StatementOutcome[] = [];
+    const parsed = parseScript(sql, { variables: session.variables });
+    if (!parsed.ok) {
+      const failure: ExecuteFailure = {
+        error: new KsqlError('parse', parsed.error.message, { position: parsed.error.pos, statementText: parsed.statementText }),
+        completed: outcomes,
+      };
+      throw failure;
+    }
+    // Statements after a DEFINE see its variable: re-parse the rest when variables change.
+    for (let i = 0; i < parsed.statements.length; i++) {
+      const ps = parsed.statements[i]!;
+      try {
+        outcomes.push(await executeStatement(this, session, ps));
+      } catch (e) {
+        const error = e instanceof KsqlError ? e : new KsqlError('ksql', (e as Error).message ?? String(e), { cause: e });
+        error.statementText ??= ps.text;
+        const failure: ExecuteFailure = { error, completed: outcomes };
+        throw failure;
+      }
+    }
+    return outcomes;
+  }
+
+  async query(session: Session, sql: string): Promise<QueryHandle> {
+    const parsed = parseScript(sql, { variables: session.variables });
+    if (!parsed.ok) {
+      throw new KsqlError('parse', parsed.error.message, { position: parsed.error.pos, statementText: parsed.statementText });
+    }
+    if (parsed.statements.length !== 1) throw statementError('Expected exactly one SELECT statement.', sql);
+    const ps = parsed.statements[0]!;
+    if (ps.statement.kind !== 'Select') {
+      throw statementError(`Only SELECT statements can be run as queries; got ${ps.statement.kind}.`, ps.text);
+    }
+    try {
+      return await runTransientQuery(this, session, ps.statement.query, ps.text);
+    } catch (e) {
+      if (e instanceof KsqlError) {
+        e.statementText ??= ps.text;
+        throw e;
+      }
+      throw new KsqlError('ksql', (e as Error).message, { statementText: ps.text, cause: e });
+    }
+  }
+
+  async produce(topic: string, records: readonly ProduceOptions[]): Promise<void> {
+    const d = await this.log.describeTopic(topic);
+    if (!d) throw statementError(`Topic '${topic}' does not exist.`);
+    await this.log.append(topic, records.map((r) => ({
+      partition: r.partition ?? 0, key: r.key, value: r.value,
+      ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
+      headers: r.headers ?? [],
+    })));
+  }
+
+  async insertRow(session: Session, target: string, row: Readonly<Record<string, unknown>>): Promise<void> {
+    await insertRow(this, session, target, row);
+  }
+
+  source(name: string): SourceInfo | undefined {
+    return this.catalog.source(name);
+  }
+
+  sources(): readonly SourceInfo[] {
+    return this.catalog.sources();
+  }
+
+  persistentQueries(): readonly PersistentQueryInfo[] {
+    return this.catalog.queries().map((q) => {
+      const r = this.runners.get(q.id);
+      return { ...q, state: r?.error ? 'ERROR' : r?.paused ? 'PAUSED' : 'RUNNING', error: r?.error?.message };
+    });
+  }
+
+  async terminate(queryId: string): Promise<void> {
+    const r = this.runners.get(queryId);
+    if (!r) throw statementError(`Unknown queryId: ${queryId}`);
+    await r.stop();
+    this.runners.delete(queryId);
+    this.catalog.removeQuery(queryId);
+  }
+
+  async runUntilIdle(): Promise<void> {
+    for (let round = 0; round < 100; round++) {
+      let before = 0;
+      for (const q of this.catalog.queries()) {
+        const r = this.runners.get(q.id);
+        if (!r) continue;
+        before++;
+        await r.runUntilIdle();
+      }
+      // A later query may write to an earlier one's input (INSERT INTO loops): repeat until quiet.
+      let pending = false;
+      for (const r of this.runners.values()) {
+        for (const t of r.tasks()) if (!(await t.caughtUp())) pending = true;
+      }
+      if (!pending || before === 0) return;
+    }
+  }
+
+  async readTopic(topic: string): Promise<TopicRecord[]> {
+    return readTopicDecoded(this, topic);
+  }
+
+  processingLog(): readonly ProcessingLogEntry[] {
+    return this.#processingLog;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const r of this.runners.values()) await r.stop();
+    this.runners.clear();
+    await this.stores.close();
+    await this.#baseLog.close();
+  }
+}

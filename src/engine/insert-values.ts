@@ -1,0 +1,129 @@
+// INSERT INTO ... VALUES and single-row inserts: evaluates the values, coerces them to the
+// target's column types, serializes with the target's formats and appends to its topic.
+
+import { statementError } from '../common/errors.ts';
+import { formatType } from '../common/sql-type.ts';
+import { bindExpr, coerce } from '../analyzer/expression-binder.ts';
+import { Scope } from '../analyzer/scope.ts';
+import { compileExpr } from '../runtime/expression-compiler.ts';
+import { compileCast } from '../runtime/cast.ts';
+import { partitionForKey } from '../runtime/partitioner.ts';
+import { createKeySerde, createValueSerde } from '../serde/serde-factory.ts';
+import { parseTimestamp } from '../common/temporal.ts';
+import type { Statement } from '../sql/ast.ts';
+import type { Session, SourceInfo } from './engine-api.ts';
+import type { ExecutorHost } from './statement-executor.ts';
+import type { Column } from '../catalog/schema.ts';
+
+export async function insertValues(host: ExecutorHost, session: Session, s: Statement & { kind: 'InsertValues' }, text: string): Promise<void> {
+  const target = host.catalog.source(s.target);
+  if (!target) throw statementError(`Cannot insert values into an unknown stream/table: ${s.target}`, text);
+  if (target.isSource) throw statementError(`Cannot insert values into read-only ${target.type.toLowerCase()}: ${s.target}`, text);
+  const all = [...target.schema.key, ...target.schema.value];
+  const names = s.columns ?? ['ROWTIME', ...all.map((c) => c.name)].slice(s.values.length === all.length ? 1 : 0);
+  const implicit = s.columns === undefined;
+  const cols = implicit && s.values.length === all.length ? all.map((c) => c.name) : names;
+  if (cols.length !== s.values.length) {
+    throw statementError(`Expected number columns and values to match: [${cols.join(', ')}], [${s.values.map(() => '?').join(', ')}]`, text);
+  }
+  const scope = new Scope([]);
+  const row: Record<string, unknown> = {};
+  cols.forEach((name, i) => {
+    const col = all.find((c) => c.name === name);
+    if (!col && name !== 'ROWTIME' && name !== 'ROWPARTITION' && name !== 'ROWOFFSET') {
+      throw statementError(`Column name ${name} does not exist.`, text);
+    }
+    if (col && (col.namespace === 'HEADER' || col.namespace === 'HEADERS')) {
+      throw statementError(`Cannot insert into HEADER columns: ${name}`, text);
+    }
+    const bound = bindExpr(s.values[i]!, { scope, functions: host.functions, types: (t) => host.catalog.type(t) });
+    const type = col?.type ?? { kind: 'BIGINT' as const };
+    let value: unknown;
+    try {
+      const casted = bound.type !== null && bound.type.kind === 'STRING' && type.kind !== 'STRING'
+        ? { kind: 'Cast' as const, type, operand: bound } : coerce(bound, type);
+      if (bound.type !== null && !castable(bound.type.kind, type.kind)) throw new Error('incompatible');
+      value = compileExpr(casted)([], []);
+    } catch (e) {
+      throw statementError(`Failed to insert values into '${s.target}'. Expected type ${formatType(type)} for column ${name} but got ${bound.type ? formatType(bound.type) : 'NULL'}${(e as Error).message === 'incompatible' ? '' : `: ${(e as Error).message}`}`, text);
+    }
+    row[name] = value;
+  });
+  await writeRow(host, target, row, session, text);
+}
+
+function castable(from: string, to: string): boolean {
+  const numeric = ['INTEGER', 'BIGINT', 'DECIMAL', 'DOUBLE'];
+  if (from === to) return true;
+  if (numeric.includes(from) && numeric.includes(to)) return numeric.indexOf(from) <= numeric.indexOf(to) || to === 'DECIMAL' || from === 'DECIMAL';
+  if (from === 'STRING') return true;
+  return false;
+}
+
+/** Inserts a row given as column name -> runtime value (ROWTIME optional). */
+export async function writeRow(host: ExecutorHost, target: SourceInfo, row: Record<string, unknown>, _session: Session, text: string): Promise<void> {
+  const keyCols = target.schema.key;
+  const valueCols: Column[] = target.schema.value.filter((c) => c.namespace === 'VALUE');
+  const keySerde = createKeySerde(target.keyFormat, keyCols);
+  const valueSerde = createValueSerde(target.valueFormat, valueCols);
+  const key = keyCols.map((c) => row[c.name] ?? null);
+  if (target.type === 'TABLE' && key.some((k) => k === null)) {
+    throw statementError(`Failed to insert values into '${target.name}'. Value for primary key column(s) ${keyCols.map((c) => c.name).join(', ')} is required for tables`, text);
+  }
+  const value = valueCols.map((c) => row[c.name] ?? null);
+  let keyBytes: Uint8Array | null;
+  let valueBytes: Uint8Array | null;
+  try {
+    keyBytes = keyCols.length === 0 ? null : keySerde.serialize(key, undefined, target.topic);
+    valueBytes = valueSerde.serialize(value, target.topic);
+  } catch (e) {
+    throw statementError(`Failed to insert values into '${target.name}'. ${(e as Error).message}`, text);
+  }
+  let timestamp: number;
+  const rt = row.ROWTIME;
+  if (rt === undefined || rt === null) {
+    timestamp = Date.now();
+  } else if (typeof rt === 'string') {
+    timestamp = parseTimestamp(rt) ?? Date.now();
+  } else {
+    timestamp = Number(rt as bigint);
+  }
+  if (target.timestampColumn && row[target.timestampColumn] !== undefined && row[target.timestampColumn] !== null && (rt === undefined || rt === null)) {
+    const v = row[target.timestampColumn];
+    timestamp = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : timestamp;
+  }
+  const d = await host.log.describeTopic(target.topic);
+  if (!d) throw statementError(`Topic ${target.topic} does not exist.`, text);
+  const partition = keyBytes === null ? 0 : partitionForKey(keyBytes, d.partitions);
+  await host.log.append(target.topic, [{ partition, key: keyBytes, value: valueBytes, timestamp, headers: [] }]);
+}
+
+export async function insertRow(host: ExecutorHost, session: Session, targetName: string, input: Readonly<Record<string, unknown>>): Promise<void> {
+  const target = host.catalog.source(targetName.toUpperCase()) ?? host.catalog.source(targetName);
+  if (!target) throw statementError(`Cannot insert values into an unknown stream/table: ${targetName}`);
+  const row: Record<string, unknown> = {};
+  const all = [...target.schema.key, ...target.schema.value];
+  for (const [k, v] of Object.entries(input)) {
+    const col = all.find((c) => c.name === k) ?? all.find((c) => c.name.toUpperCase() === k.toUpperCase());
+    if (k.toUpperCase() === 'ROWTIME') {
+      row.ROWTIME = v;
+      continue;
+    }
+    if (!col) throw statementError(`Column name ${k} does not exist.`);
+    row[col.name] = v === null ? null : compileCast({ kind: 'STRING' }, col.type) && coerceJson(v, col);
+  }
+  await writeRow(host, target, row, session, '');
+}
+
+/** Converts a JSON value from /inserts-stream into the runtime value for a column. */
+function coerceJson(v: unknown, col: Column): unknown {
+  const t = col.type;
+  switch (t.kind) {
+    case 'BIGINT': return BigInt(typeof v === 'number' ? Math.trunc(v) : String(v));
+    case 'INTEGER': return Number(v) | 0;
+    case 'DOUBLE': return Number(v);
+    case 'STRING': return typeof v === 'string' ? v : JSON.stringify(v);
+    case 'BOOLEAN': return Boolean(v);
+    default: return compileCast({ kind: 'STRING' }, t)(typeof v === 'string' ? v : JSON.stringify(v));
+  }
+}

@@ -1,0 +1,156 @@
+// Runs one persistent query: creates its tasks (one per input partition per sub-topology), and
+// drives them either on demand (manual scheduling: tests, the conformance runner) or in a
+// background loop that processes, commits every interval, and sleeps until data arrives.
+
+import type { Log } from '../log/log.ts';
+import type { Step } from '../plan/steps.ts';
+import type { StateStoreFactory } from '../state/state-store.ts';
+import { splitTopology, type SubTopology } from '../runtime/topology.ts';
+import { Task, type ProcessingErrorSink } from '../runtime/task.ts';
+
+export interface QueryRunnerOptions {
+  readonly queryId: string;
+  readonly sink: Step & { kind: 'Sink' };
+  readonly internalTopicPrefix: string;
+  readonly log: Log;
+  readonly stores: StateStoreFactory;
+  readonly sequenceOf: (topic: string, partition: number, offset: number) => number | undefined;
+  readonly processingError: ProcessingErrorSink;
+  readonly startFrom: 'earliest' | 'latest';
+  readonly commitIntervalMs: number;
+  /** Consumer group id (ksqlDB: `_confluent-ksql-<service id>query_<query id>`). */
+  readonly group: string;
+}
+
+export class QueryRunner {
+  readonly queryId: string;
+  readonly #o: QueryRunnerOptions;
+  readonly subs: SubTopology[];
+  #tasks: Task[] = [];
+  #partitions = new Map<string, number>();
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #error: Error | undefined;
+  #paused = false;
+
+  constructor(options: QueryRunnerOptions) {
+    this.queryId = options.queryId;
+    this.#o = options;
+    this.subs = splitTopology({ kind: 'Sink', step: options.sink }, true);
+  }
+
+  get error(): Error | undefined {
+    return this.#error;
+  }
+
+  tasks(): readonly Task[] {
+    return this.#tasks;
+  }
+
+  /** Topics whose partition counts the tasks need (inputs and outputs). */
+  async init(): Promise<void> {
+    const topics = new Set<string>([this.#o.sink.topic]);
+    for (const s of this.subs) {
+      for (const t of s.inputTopics) topics.add(t);
+      if (s.root.kind === 'Repartition') topics.add(s.root.topic);
+    }
+    for (const t of topics) {
+      const d = await this.#o.log.describeTopic(t);
+      if (d) this.#partitions.set(t, d.partitions);
+    }
+    const changelogTopic = (store: string): string => `${this.#o.internalTopicPrefix}${store}-changelog`;
+    this.subs.forEach((sub, i) => {
+      const partitions = Math.max(1, ...sub.inputTopics.map((t) => this.#partitions.get(t) ?? 1));
+      for (let p = 0; p < partitions; p++) {
+        this.#tasks.push(new Task({
+          id: `${i}_${p}`, queryId: this.queryId, sub, partition: p,
+          inputs: sub.inputTopics.filter((t) => p < (this.#partitions.get(t) ?? 1)).map((t) => ({
+            topic: t, partition: p, repartition: this.subs.some((s) => s.root.kind === 'Repartition' && s.root.topic === t),
+          })),
+          log: this.#o.log, stores: this.#o.stores, group: this.#o.group, changelogTopic,
+          partitionsOf: (t) => this.#partitions.get(t) ?? 1,
+          sequenceOf: this.#o.sequenceOf, processingError: this.#o.processingError, repartition: true,
+          startFrom: this.#o.startFrom,
+        }));
+      }
+    });
+    for (const t of this.#tasks) await t.init();
+  }
+
+  /** Processes every task until no input is left (upstream sub-topologies first). */
+  async runUntilIdle(): Promise<void> {
+    if (this.#error) throw this.#error;
+    if (this.#paused) return;
+    for (;;) {
+      let progressed = 0;
+      for (const t of this.#tasks) {
+        let n: number;
+        try {
+          n = await t.process(10_000);
+          await t.commit();
+        } catch (e) {
+          this.#error = e as Error;
+          throw e;
+        }
+        progressed += n;
+      }
+      if (progressed === 0) return;
+    }
+  }
+
+  /** Starts the background loop. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    let lastCommit = Date.now();
+    while (this.#running) {
+      try {
+        let n = 0;
+        if (!this.#paused) {
+          for (const t of this.#tasks) n += await t.process(2000);
+        }
+        const now = Date.now();
+        if (n === 0 || now - lastCommit >= this.#o.commitIntervalMs) {
+          for (const t of this.#tasks) await t.commit();
+          lastCommit = now;
+        }
+        if (n === 0 && this.#running) {
+          await Promise.race(this.#tasks.map((t) => t.waitForInput(200)));
+          if (this.#tasks.length === 0) await new Promise((r) => setTimeout(r, 200));
+        }
+      } catch (e) {
+        this.#error = e as Error;
+        this.#running = false;
+      }
+    }
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Stops processing, commits what was processed, closes stores. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    await this.#loop;
+    for (const t of this.#tasks) {
+      try {
+        await t.commit();
+      } catch { /* the next start resumes from the last good commit */ }
+      await t.close();
+    }
+    this.#tasks = [];
+  }
+}

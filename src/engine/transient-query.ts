@@ -1,0 +1,207 @@
+// Transient queries: pull queries (answered from a table's materialized store, or a bounded scan
+// of a stream) and push queries (EMIT CHANGES, streamed until LIMIT or close).
+
+import { statementError } from '../common/errors.ts';
+import { planQuery, type PlannedQuery } from '../analyzer/query-planner.ts';
+import type { Step } from '../plan/steps.ts';
+import type { Query } from '../sql/ast.ts';
+import { compileExpr } from '../runtime/expression-compiler.ts';
+import { Task } from '../runtime/task.ts';
+import { splitTopology } from '../runtime/topology.ts';
+import { MATERIALIZE_STORE } from '../runtime/operators/sink.ts';
+import { memoryStoreFactory } from '../state/memory-store.ts';
+import type { Change } from '../runtime/change.ts';
+import type { QueryColumn, QueryHandle, QueryRow, Session } from './engine-api.ts';
+import type { ExecutorHost } from './statement-executor.ts';
+import { RowQueue } from './row-queue.ts';
+
+let transientCounter = 0;
+
+export async function runTransientQuery(host: ExecutorHost, session: Session, query: Query, text: string): Promise<QueryHandle> {
+  if (query.from.kind !== 'AliasedSource' && query.emit === undefined) {
+    throw statementError('Pull queries don\'t support JOIN clauses.', text);
+  }
+  const sourceName = query.from.kind === 'AliasedSource' ? query.from.name : undefined;
+  const src = sourceName ? host.catalog.source(sourceName) : undefined;
+  if (sourceName && !src) throw statementError(`${sourceName} does not exist.`, text);
+  const isPull = query.emit === undefined;
+  const queryId = isPull ? `query_${Date.now()}` : `transient_${sourceName ?? 'JOIN'}_${Math.floor(Math.random() * 1e15)}${transientCounter++}`;
+  const plan = planQuery(query, {
+    source: (n) => host.catalog.source(n), functions: host.functions, types: (t) => host.catalog.type(t),
+    queryId, internalTopicPrefix: `_confluent-ksql-${host.serviceId}transient_${queryId}-`, persistent: false, sinkName: undefined,
+  });
+  const columns = outputColumns(plan, isPull);
+  if (isPull && src?.type === 'TABLE') return pullFromTable(host, plan, query, columns, queryId, text);
+  return runStreaming(host, session, plan, query, columns, queryId, isPull);
+}
+
+function outputColumns(plan: PlannedQuery, isPull: boolean): QueryColumn[] {
+  const root = plan.root;
+  const exprs = root.kind === 'Project' ? root.exprs : [];
+  const sourceKeyCount = findSource(root)?.keyCount ?? 0;
+  return root.layout.map((c, i) => {
+    const e = exprs[i];
+    const isWindowBound = e?.kind === 'Column' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND') && findSource(root)?.windowed;
+    const isKey = isPull && e !== undefined && e.kind === 'Column' && (e.index < sourceKeyCount || Boolean(isWindowBound)) && root.kind === 'Project' && !hasAggregate(root);
+    return { name: c.name, type: c.type, isKey };
+  });
+}
+
+function hasAggregate(step: Step): boolean {
+  if (step.kind === 'Aggregate') return true;
+  if ('input' in step) return hasAggregate(step.input);
+  return false;
+}
+
+function findSource(step: Step): (Step & { kind: 'Source' }) | undefined {
+  if (step.kind === 'Source') return step;
+  if ('input' in step) return findSource(step.input);
+  return undefined;
+}
+
+/** A pull query on a table: evaluate WHERE and the projection over the table's current rows. */
+async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, query: Query, columns: QueryColumn[], queryId: string, text: string): Promise<QueryHandle> {
+  const source = findSource(plan.root)!;
+  const table = source.source;
+  const writer = host.catalog.queries().find((q) => q.sinks.includes(table.name) || (q.id.startsWith('CST_') && q.sources.includes(table.name) && q.sinks.length === 0));
+  const runner = writer ? host.runners.get(writer.id) : undefined;
+  if (!runner) {
+    throw statementError(`The \`${table.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${table.name} AS SELECT * FROM ${table.name}'. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.`, text);
+  }
+  if (hasAggregate(plan.root)) throw statementError('Pull queries don\'t support GROUP BY clauses.', text);
+  const steps: Step[] = [];
+  for (let s: Step | undefined = plan.root; s && s.kind !== 'Source'; s = 'input' in s ? s.input : undefined) steps.unshift(s);
+  const width = source.layout.length;
+  const keyCount = table.schema.key.length;
+  const valueCount = table.schema.value.length;
+  const rows: QueryRow[] = [];
+  const env: unknown[] = [];
+  const evaluators = steps.map((s) => s.kind === 'Filter' ? { kind: 'filter' as const, f: compileExpr(s.predicate) }
+    : s.kind === 'Project' ? { kind: 'project' as const, fs: s.exprs.map(compileExpr) } : { kind: 'other' as const });
+  for (const task of runner.tasks()) {
+    const store = task.stores().get(MATERIALIZE_STORE);
+    if (!store) continue;
+    for (const e of store.all()) {
+      const v = e.value as unknown[];
+      let row: unknown[] = new Array(width).fill(null);
+      for (let i = 0; i < keyCount + valueCount; i++) row[i] = v[i] ?? null;
+      const base = keyCount + valueCount;
+      const ts = v[v.length - 3] as number;
+      row[base] = BigInt(ts);
+      row[base + 1] = 0;
+      row[base + 2] = 0n;
+      if (source.windowed) {
+        row[base + 3] = BigInt(v[v.length - 2] as number);
+        row[base + 4] = BigInt(v[v.length - 1] as number);
+      }
+      let keep = true;
+      for (const ev of evaluators) {
+        if (ev.kind === 'filter') {
+          if (ev.f(row, env) !== true) { keep = false; break; }
+        } else if (ev.kind === 'project') {
+          row = ev.fs.map((f) => f(row, env));
+        }
+      }
+      if (keep) rows.push({ values: row });
+    }
+  }
+  const limited = query.limit !== undefined ? rows.slice(0, query.limit) : rows;
+  let closed = false;
+  return {
+    queryId, kind: 'pull', columns,
+    rows: (async function* () {
+      for (const r of limited) {
+        if (closed) return;
+        yield r;
+      }
+    })(),
+    endReason: () => (query.limit !== undefined && rows.length >= query.limit ? 'Limit Reached' : 'Query Completed'),
+    close: () => { closed = true; },
+  };
+}
+
+/** Push queries, and pull queries on streams (a bounded scan up to the end at query start). */
+async function runStreaming(host: ExecutorHost, session: Session, plan: PlannedQuery, query: Query, columns: QueryColumn[], queryId: string, bounded: boolean): Promise<QueryHandle> {
+  const subs = splitTopology({ kind: 'Output', step: plan.root }, false);
+  const sub = subs[subs.length - 1]!;
+  const inputs: { topic: string; partition: number; repartition: boolean }[] = [];
+  const ends = new Map<string, number>();
+  for (const topic of sub.inputTopics) {
+    const d = await host.log.describeTopic(topic);
+    for (let p = 0; p < (d?.partitions ?? 1); p++) {
+      inputs.push({ topic, partition: p, repartition: false });
+      if (bounded) ends.set(`${topic}:${p}`, await host.log.endOffset(topic, p));
+    }
+  }
+  const queue = new RowQueue(10_000);
+  let emitted = 0;
+  let reason: 'Limit Reached' | 'Query Completed' | 'Closed' | undefined;
+  const limit = query.limit;
+  const output = (c: Change): void => {
+    if (reason) return;
+    if (c.row === null) {
+      if (!plan.isTable) return;
+      queue.push({ values: columns.map(() => null), tombstone: true });
+    } else {
+      queue.push({ values: c.row });
+    }
+    emitted++;
+    if (limit !== undefined && emitted >= limit) {
+      reason = 'Limit Reached';
+      queue.end();
+    }
+  };
+  const reset = host.property(session, 'ksql.streams.auto.offset.reset') ?? host.property(session, 'auto.offset.reset');
+  const task = new Task({
+    id: '0_0', queryId, sub, partition: 0, inputs, log: host.log, stores: memoryStoreFactory(), group: undefined,
+    changelogTopic: undefined, partitionsOf: () => 1, sequenceOf: (t, p, o) => host.sequenceOf(t, p, o),
+    processingError: (e) => host.recordProcessingError(e), repartition: false, output,
+    startFrom: bounded || reset === 'earliest' ? 'earliest' : 'latest',
+  });
+  await task.init();
+  let stopped = false;
+  const loop = (async () => {
+    try {
+      while (!stopped && !reason) {
+        const n = await task.process(500);
+        if (bounded) {
+          let done = true;
+          for (const inp of inputs) {
+            const end = ends.get(`${inp.topic}:${inp.partition}`) ?? 0;
+            if (end > 0 && !(await positionReached(task, host, inp.topic, inp.partition, end))) done = false;
+          }
+          if (done || n === 0) {
+            reason ??= 'Query Completed';
+            queue.end();
+            return;
+          }
+        } else if (n === 0) {
+          await task.waitForInput(200);
+        }
+        if (queue.full()) {
+          queue.fail(new Error('The client is not reading the results fast enough; the query was stopped.'));
+          return;
+        }
+      }
+    } catch (e) {
+      queue.fail(e as Error);
+    } finally {
+      await task.close();
+    }
+  })();
+  void loop;
+  return {
+    queryId, kind: bounded ? 'pull' : 'push', columns,
+    rows: queue.iterate(),
+    endReason: () => reason,
+    close: () => {
+      stopped = true;
+      reason ??= 'Closed';
+      queue.end();
+    },
+  };
+}
+
+async function positionReached(task: Task, _host: ExecutorHost, _topic: string, _partition: number, _end: number): Promise<boolean> {
+  return task.caughtUp();
+}

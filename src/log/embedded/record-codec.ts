@@ -1,0 +1,111 @@
+// The on-disk record frame of the embedded log: [u32 bodyLength][u32 crc32(body)][body].
+// Knows bytes only; which file a frame lives in and what it means for visibility is elsewhere.
+//
+// Body: f64 offset, f64 timestamp, f64 txnId (0 = not transactional), i32 keyLength (-1 = null),
+// i32 valueLength (-1 = null), u32 headerCount, key, value, then per header:
+// u32 keyLength, utf8 key, i32 valueLength (-1 = null), value.
+import { crc32 } from 'node:zlib';
+import type { Header, LogRecord, ProduceRecord } from '../log.ts';
+
+export const FRAME_HEADER_BYTES = 8;
+const FIXED_BODY_BYTES = 8 + 8 + 8 + 4 + 4 + 4;
+/** Frames larger than this are treated as corruption when scanning (a torn length field). */
+export const MAX_FRAME_BODY_BYTES = 256 * 1024 * 1024;
+
+export interface StoredRecord extends LogRecord {
+  /** 0 for records appended outside a transaction. */
+  readonly txnId: number;
+}
+
+export function frameLength(record: ProduceRecord): number {
+  let n = FRAME_HEADER_BYTES + FIXED_BODY_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  if (record.headers) {
+    for (const h of record.headers) n += 8 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+  }
+  return n;
+}
+
+/** Writes one frame at `pos` of `buf` (which must have frameLength(record) bytes free); returns the end. */
+export function writeFrame(
+  buf: Buffer, pos: number, record: ProduceRecord, offset: number, timestamp: number, txnId: number,
+): number {
+  const body = pos + FRAME_HEADER_BYTES;
+  let p = body;
+  p = buf.writeDoubleLE(offset, p);
+  p = buf.writeDoubleLE(timestamp, p);
+  p = buf.writeDoubleLE(txnId, p);
+  const key = record.key;
+  const value = record.value;
+  const headers = record.headers ?? [];
+  p = buf.writeInt32LE(key === null ? -1 : key.length, p);
+  p = buf.writeInt32LE(value === null ? -1 : value.length, p);
+  p = buf.writeUInt32LE(headers.length, p);
+  if (key !== null) { buf.set(key, p); p += key.length; }
+  if (value !== null) { buf.set(value, p); p += value.length; }
+  for (const h of headers) {
+    const len = buf.write(h.key, p + 4, 'utf8');
+    buf.writeUInt32LE(len, p);
+    p += 4 + len;
+    p = buf.writeInt32LE(h.value === null ? -1 : h.value.length, p);
+    if (h.value !== null) { buf.set(h.value, p); p += h.value.length; }
+  }
+  buf.writeUInt32LE(p - body, pos);
+  buf.writeUInt32LE(crc32(buf.subarray(body, p)), pos + 4);
+  return p;
+}
+
+export type FrameCheck =
+  | { readonly ok: true; readonly end: number }
+  | { readonly ok: false; readonly reason: 'short' | 'length' | 'crc' };
+
+/** Checks the frame starting at `pos` (length, bounds, CRC) without decoding it. */
+export function checkFrame(buf: Buffer, pos: number, limit: number): FrameCheck {
+  if (limit - pos < FRAME_HEADER_BYTES) return { ok: false, reason: 'short' };
+  const len = buf.readUInt32LE(pos);
+  if (len < FIXED_BODY_BYTES || len > MAX_FRAME_BODY_BYTES) return { ok: false, reason: 'length' };
+  const end = pos + FRAME_HEADER_BYTES + len;
+  if (end > limit) return { ok: false, reason: 'short' };
+  if (crc32(buf.subarray(pos + FRAME_HEADER_BYTES, end)) !== buf.readUInt32LE(pos + 4)) {
+    return { ok: false, reason: 'crc' };
+  }
+  return { ok: true, end };
+}
+
+/** The offset and txnId of a checked frame, without decoding key/value/headers. */
+export function frameOffset(buf: Buffer, pos: number): number {
+  return buf.readDoubleLE(pos + FRAME_HEADER_BYTES);
+}
+export function frameTxnId(buf: Buffer, pos: number): number {
+  return buf.readDoubleLE(pos + FRAME_HEADER_BYTES + 16);
+}
+export function frameEnd(buf: Buffer, pos: number): number {
+  return pos + FRAME_HEADER_BYTES + buf.readUInt32LE(pos);
+}
+
+/** Decodes a checked frame. Key, value and header values are views into `buf` (no copy). */
+export function decodeFrame(buf: Buffer, pos: number): StoredRecord {
+  let p = pos + FRAME_HEADER_BYTES;
+  const offset = buf.readDoubleLE(p);
+  const timestamp = buf.readDoubleLE(p + 8);
+  const txnId = buf.readDoubleLE(p + 16);
+  const keyLen = buf.readInt32LE(p + 24);
+  const valueLen = buf.readInt32LE(p + 28);
+  const headerCount = buf.readUInt32LE(p + 32);
+  p += FIXED_BODY_BYTES;
+  let key: Uint8Array | null = null;
+  if (keyLen >= 0) { key = buf.subarray(p, p + keyLen); p += keyLen; }
+  let value: Uint8Array | null = null;
+  if (valueLen >= 0) { value = buf.subarray(p, p + valueLen); p += valueLen; }
+  const headers: Header[] = [];
+  for (let i = 0; i < headerCount; i++) {
+    const kl = buf.readUInt32LE(p);
+    const hk = buf.toString('utf8', p + 4, p + 4 + kl);
+    p += 4 + kl;
+    const vl = buf.readInt32LE(p);
+    p += 4;
+    let hv: Uint8Array | null = null;
+    if (vl >= 0) { hv = buf.subarray(p, p + vl); p += vl; }
+    headers.push({ key: hk, value: hv });
+  }
+  return { offset, timestamp, key, value, headers, txnId };
+}

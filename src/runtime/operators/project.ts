@@ -1,0 +1,43 @@
+// SELECT: computes the output row (new key columns first) from each input row. An expression that
+// fails gives null for that column and a processing-log entry, never a lost record.
+
+import type { Step } from '../../plan/steps.ts';
+import type { Change, Emit } from '../change.ts';
+import { compileExpr } from '../expression-compiler.ts';
+import type { OperatorContext } from '../operator-context.ts';
+
+export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorContext, emit: Emit): Emit {
+  const exprs = step.exprs.map(compileExpr);
+  const names = step.layout.map((c) => c.name);
+  const keyCount = step.keyCount;
+  const inputKeyCount = step.input.keyCount;
+  const inputWidth = step.input.layout.length;
+  const env: unknown[] = [];
+  const compute = (row: unknown[], c: Change): unknown[] => {
+    const out = new Array<unknown>(exprs.length);
+    for (let i = 0; i < exprs.length; i++) {
+      try {
+        out[i] = exprs[i]!(row, env);
+      } catch (e) {
+        ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing expression ${names[i]}: ${(e as Error).message}`, c);
+        out[i] = null;
+      }
+    }
+    return out;
+  };
+  return (c) => {
+    if (c.row === null) {
+      // A delete: only the key can be computed, from a row that holds nothing but the key.
+      const stub = new Array<unknown>(inputWidth).fill(null);
+      for (let i = 0; i < inputKeyCount; i++) stub[i] = c.key[i];
+      const key = compute(stub, c).slice(0, keyCount);
+      emit({ ...c, row: null, key, old: c.old === undefined || c.old === null ? c.old : compute(c.old, c) });
+      return;
+    }
+    const row = compute(c.row, c);
+    emit({
+      ...c, row, key: keyCount === 0 ? [] : row.slice(0, keyCount),
+      old: c.old === undefined || c.old === null ? c.old : compute(c.old, c),
+    });
+  };
+}

@@ -1,0 +1,47 @@
+// Re-keys rows (GROUP BY, PARTITION BY, join keys). On tables the old row is removed from its old
+// key and the new row added under the new key, as two changes when the key moved.
+
+import type { Step } from '../../plan/steps.ts';
+import type { Change, Emit } from '../change.ts';
+import { compileExpr } from '../expression-compiler.ts';
+import type { OperatorContext } from '../operator-context.ts';
+import { valuesEqual } from '../value-compare.ts';
+
+export function rekeyOperator(step: Step & { kind: 'Rekey' }, ctx: OperatorContext, emit: Emit): Emit {
+  const exprs = step.exprs.map(compileExpr);
+  const keyCount = step.keyCount;
+  const env: unknown[] = [];
+  // PARTITION BY keeps the input columns after the new key; GROUP BY re-keys into computed columns.
+  const keepsInput = step.layout.length === exprs.length + step.input.layout.length;
+  const compute = (row: unknown[], c: Change): unknown[] => {
+    const out: unknown[] = new Array(exprs.length);
+    for (let i = 0; i < exprs.length; i++) {
+      try {
+        out[i] = exprs[i]!(row, env);
+      } catch (e) {
+        ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing key expression: ${(e as Error).message}`, c);
+        out[i] = null;
+      }
+    }
+    return keepsInput ? [...out, ...row] : out;
+  };
+  if (!step.input.isTable) {
+    return (c) => {
+      if (c.row === null) return;
+      const row = compute(c.row, c);
+      emit({ ...c, row, key: row.slice(0, keyCount), old: undefined });
+    };
+  }
+  return (c) => {
+    const oldRow = c.old === undefined || c.old === null ? null : compute(c.old, c);
+    const newRow = c.row === null ? null : compute(c.row, c);
+    const oldKey = oldRow?.slice(0, keyCount);
+    const newKey = newRow?.slice(0, keyCount);
+    if (oldRow && newRow && oldKey!.every((k, i) => valuesEqual(k, newKey![i]))) {
+      emit({ ...c, row: newRow, key: newKey!, old: oldRow });
+      return;
+    }
+    if (oldRow) emit({ ...c, row: null, key: oldKey!, old: oldRow });
+    if (newRow) emit({ ...c, row: newRow, key: newKey!, old: null });
+  };
+}

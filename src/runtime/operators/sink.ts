@@ -1,0 +1,55 @@
+// Writes rows to the sink topic in the sink's key and value formats. Tables write tombstones for
+// deleted keys. A row that cannot be serialized goes to the processing log, not the topic.
+
+import type { Step } from '../../plan/steps.ts';
+import type { Column } from '../../catalog/schema.ts';
+import { createKeySerde, createValueSerde } from '../../serde/serde-factory.ts';
+import type { Emit } from '../change.ts';
+import type { OperatorContext } from '../operator-context.ts';
+import { timestampFromColumn } from '../timestamp-extraction.ts';
+import { DOUBLE } from '../../common/sql-type.ts';
+import { internalRowCodec } from '../../serde/internal-codec.ts';
+import { TaskStore } from '../task-store.ts';
+
+/** Name of the store holding a table sink's current rows: [...row, timestamp, windowStart, windowEnd]. */
+export const MATERIALIZE_STORE = 'Materialize';
+
+export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext): Emit {
+  const input = step.input;
+  const keyColumns: Column[] = input.layout.slice(0, input.keyCount).map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' }));
+  const valueColumns: Column[] = step.valueIndexes.map((i) => ({ name: input.layout[i]!.name, type: input.layout[i]!.type, namespace: 'VALUE' }));
+  const keySerde = createKeySerde(step.keyFormat, keyColumns);
+  const valueSerde = createValueSerde(step.valueFormat, valueColumns);
+  const valueIndexes = step.valueIndexes;
+  const topic = step.topic;
+  const tsIndex = step.timestampIndex;
+  const tsType = tsIndex === undefined ? undefined : input.layout[tsIndex]!.type;
+  // Tables keep their current rows in a store: pull queries and standby replicas read it.
+  const materialized = step.isTable
+    ? ctx.store<unknown[] | null>(MATERIALIZE_STORE, internalRowCodec([...input.layout.map((col) => col.type), DOUBLE, DOUBLE, DOUBLE]) as never)
+    : undefined;
+  return (c) => {
+    if (materialized) {
+      const k = TaskStore.keyOf(c.window ? [...c.key, c.window.start] : c.key);
+      if (c.row === null) materialized.delete(k);
+      else materialized.put(k, [...c.row, c.timestamp, c.window?.start ?? null, c.window?.end ?? null]);
+    }
+    let key: Uint8Array | null;
+    let value: Uint8Array | null;
+    let timestamp = c.timestamp;
+    try {
+      key = keyColumns.length === 0 ? null : keySerde.serialize(c.key, c.window, topic);
+      value = c.row === null ? null : valueSerde.serialize(valueIndexes.map((i) => c.row![i] ?? null), topic);
+      if (tsIndex !== undefined && c.row !== null) {
+        const t = timestampFromColumn(c.row[tsIndex] ?? null, tsType!, step.timestampFormat);
+        if (t === undefined) return;
+        timestamp = t;
+      }
+    } catch (e) {
+      ctx.processingError('SERIALIZATION_ERROR', `Error serializing record for topic ${topic}: ${(e as Error).message}`, c, topic);
+      return;
+    }
+    if (c.row === null && !input.isTable) return;
+    ctx.send({ topic, partition: undefined, key, value, timestamp, headers: c.headers });
+  };
+}

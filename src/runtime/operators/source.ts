@@ -1,0 +1,98 @@
+// Reads records of a stream or table topic: decodes key and value with the source's formats,
+// extracts event time, header columns and pseudo columns. Tables are materialized in a store so
+// every change knows the row it replaces. Undecodable records go to the processing log.
+
+import type { Column } from '../../catalog/schema.ts';
+import type { LogRecord } from '../../log/log.ts';
+import type { Step } from '../../plan/steps.ts';
+import { internalRowCodec } from '../../serde/internal-codec.ts';
+import { createKeySerde, createValueSerde } from '../../serde/serde-factory.ts';
+import type { Change, Emit } from '../change.ts';
+import type { OperatorContext } from '../operator-context.ts';
+import { TaskStore } from '../task-store.ts';
+import { timestampFromColumn } from '../timestamp-extraction.ts';
+
+export type RecordHandler = (rec: LogRecord, partition: number) => void;
+
+export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorContext, emit: Emit, storeName: string | undefined): RecordHandler {
+  const src = step.source;
+  const topic = src.topic;
+  const keySerde = createKeySerde(src.keyFormat, src.schema.key);
+  const dataColumns: Column[] = src.schema.value.filter((c) => c.namespace === 'VALUE');
+  const valueSerde = createValueSerde(src.valueFormat, dataColumns);
+  const valueCols = src.schema.value;
+  const keyCount = src.schema.key.length;
+  const windowed = step.windowed;
+  const allCols = [...src.schema.key, ...src.schema.value];
+  const tsIndex = src.timestampColumn === undefined ? -1 : allCols.findIndex((c) => c.name === src.timestampColumn);
+  const tsType = tsIndex >= 0 ? allCols[tsIndex]!.type : undefined;
+  const store = step.isTable && storeName
+    ? ctx.store<unknown[] | null>(storeName, internalRowCodec(step.layout.map((c) => c.type)) as never)
+    : undefined;
+
+  return (rec, partition) => {
+    let key: unknown[];
+    let window;
+    let data: unknown[] | null;
+    try {
+      const k = keySerde.deserialize(rec.key, topic);
+      key = k.key;
+      window = k.window;
+    } catch (e) {
+      ctx.processingError('DESERIALIZATION_ERROR', `Failed to deserialize key from topic: ${topic}. ${(e as Error).message}`, undefined, topic);
+      return;
+    }
+    try {
+      data = valueSerde.deserialize(rec.value, topic);
+    } catch (e) {
+      ctx.processingError('DESERIALIZATION_ERROR', `Failed to deserialize value from topic: ${topic}. ${(e as Error).message}`, undefined, topic);
+      return;
+    }
+    if (data === null && !step.isTable) return;
+    let row: unknown[] | null = null;
+    let timestamp = rec.timestamp;
+    if (data !== null) {
+      row = new Array(step.layout.length);
+      for (let i = 0; i < keyCount; i++) row[i] = key[i] ?? null;
+      let d = 0;
+      for (let i = 0; i < valueCols.length; i++) {
+        const col = valueCols[i]!;
+        row[keyCount + i] = col.namespace === 'VALUE' ? data[d++] ?? null
+          : col.namespace === 'HEADERS' ? rec.headers.map((h) => ({ KEY: h.key, VALUE: h.value }))
+          : lastHeader(rec, col.headerKey!);
+      }
+      if (tsIndex >= 0) {
+        const t = timestampFromColumn(row[tsIndex] ?? null, tsType!, src.timestampFormat);
+        if (t === undefined || t < 0) {
+          ctx.processingError('RECORD_PROCESSING_ERROR', `Invalid timestamp in column ${src.timestampColumn} on topic ${topic}`, undefined, topic);
+          return;
+        }
+        timestamp = t;
+      }
+      const base = keyCount + valueCols.length;
+      row[base] = BigInt(timestamp);
+      row[base + 1] = partition;
+      row[base + 2] = BigInt(rec.offset);
+      if (windowed && window) {
+        row[base + 3] = BigInt(window.start);
+        row[base + 4] = BigInt(window.end);
+      }
+    }
+    let old: unknown[] | null | undefined;
+    if (store) {
+      const k = TaskStore.keyOf(window ? [...key, window.start] : key);
+      old = store.get(k) ?? null;
+      if (row === null && old === null) return;
+      store.put(k, row);
+    }
+    const change: Change = { row, key, old, timestamp, window, headers: rec.headers, partition, offset: rec.offset };
+    emit(change);
+  };
+}
+
+function lastHeader(rec: LogRecord, key: string): Uint8Array | null {
+  for (let i = rec.headers.length - 1; i >= 0; i--) {
+    if (rec.headers[i]!.key === key) return rec.headers[i]!.value;
+  }
+  return null;
+}

@@ -1,0 +1,276 @@
+// A task: one sub-topology of one query over one input partition (or, for transient queries, all
+// partitions). It reads its inputs in order, pushes records through its operators, and commits
+// outputs, changelog writes and input offsets in one log transaction (exactly-once), then writes
+// the store batch with its changelog position so a restart replays only the changelog tail.
+
+import type { Log, LogRecord, ProduceRecord } from '../log/log.ts';
+import { topicPartitionKey } from '../log/log.ts';
+import type { InternalCodec } from '../serde/internal-codec.ts';
+import type { StateStoreFactory } from '../state/state-store.ts';
+import type { Change, Emit } from './change.ts';
+import type { OperatorContext, OutputRecord } from './operator-context.ts';
+import { partitionForKey } from './partitioner.ts';
+import { TaskStore, type DirtyEntry } from './task-store.ts';
+import { instantiate, peekRepartitionSequence, type SubTopology } from './topology.ts';
+
+export interface TaskInput {
+  readonly topic: string;
+  readonly partition: number;
+  /** Repartition topics carry their origin sequence in the value. */
+  readonly repartition: boolean;
+}
+
+export interface ProcessingErrorSink {
+  (entry: { type: string; message: string; queryId: string; topic?: string; partition?: number; offset?: number }): void;
+}
+
+export interface TaskOptions {
+  readonly id: string;
+  readonly queryId: string;
+  readonly sub: SubTopology;
+  /** The partition of stores and changelogs; inputs are listed explicitly. */
+  readonly partition: number;
+  readonly inputs: readonly TaskInput[];
+  readonly log: Log;
+  readonly stores: StateStoreFactory;
+  /** Consumer group whose committed offsets say where inputs resume; undefined = transient. */
+  readonly group: string | undefined;
+  /** Internal topic name of a store's changelog; undefined = no changelog (transient). */
+  readonly changelogTopic: ((store: string) => string) | undefined;
+  readonly partitionsOf: (topic: string) => number;
+  readonly sequenceOf: (topic: string, partition: number, offset: number) => number | undefined;
+  readonly processingError: ProcessingErrorSink;
+  readonly repartition: boolean;
+  readonly output?: Emit;
+  /** Where to start reading when no offset was committed: 'earliest' or 'latest'. */
+  readonly startFrom: 'earliest' | 'latest';
+}
+
+interface InputState {
+  readonly input: TaskInput;
+  position: number;
+  buffer: LogRecord[];
+  cursor: number;
+  exhausted: boolean;
+}
+
+export class Task {
+  readonly id: string;
+  readonly #o: TaskOptions;
+  readonly #inputs: InputState[];
+  #handlers!: ReadonlyMap<string, (rec: LogRecord, partition: number) => void>;
+  readonly #stores = new Map<string, TaskStore<unknown>>();
+  #outputs: OutputRecord[] = [];
+  #currentSeq: number | undefined;
+  #positionsDirty = false;
+  #roundRobin = 0;
+
+  constructor(options: TaskOptions) {
+    this.id = options.id;
+    this.#o = options;
+    this.#inputs = options.inputs.map((input) => ({ input, position: 0, buffer: [], cursor: 0, exhausted: false }));
+  }
+
+  /** Opens stores, replays changelog tails, and positions inputs at their committed offsets. */
+  async init(): Promise<void> {
+    // A dry run of the operators tells which stores they use, so they can be opened first.
+    const wanted = new Map<string, InternalCodec<unknown>>();
+    instantiate(this.#o.sub, this.#recordingContext(wanted), this.#o.repartition, this.#o.output);
+    for (const [name, codec] of wanted) {
+      const storeId = `${this.#o.queryId}.${name}.${this.#o.partition}`;
+      const state = await this.#o.stores.open(storeId);
+      const changelog = this.#o.changelogTopic?.(name) ?? '';
+      const ts = new TaskStore<unknown>(name, changelog, state, codec);
+      if (changelog) await this.#restore(ts);
+      this.#stores.set(name, ts);
+    }
+    this.#handlers = instantiate(this.#o.sub, this.#context(), this.#o.repartition, this.#o.output).handlers;
+    const committed = this.#o.group ? await this.#o.log.committedOffsets(this.#o.group) : new Map<string, number>();
+    for (const s of this.#inputs) {
+      const c = committed.get(topicPartitionKey(s.input.topic, s.input.partition));
+      if (c !== undefined) s.position = c;
+      else s.position = this.#o.startFrom === 'latest' && !s.input.repartition
+        ? await this.#o.log.endOffset(s.input.topic, s.input.partition)
+        : await this.#o.log.startOffset(s.input.topic, s.input.partition);
+    }
+  }
+
+  async #restore(store: TaskStore<unknown>): Promise<void> {
+    const topic = store.changelogTopic;
+    let pos = store.changelogPosition();
+    const end = await this.#o.log.endOffset(topic, this.#o.partition);
+    while (pos < end) {
+      const recs = await this.#o.log.read(topic, this.#o.partition, pos, 5000);
+      if (recs.length === 0) break;
+      const entries: DirtyEntry[] = recs.filter((r) => r.key !== null).map((r) => ({ key: r.key!, value: r.value }));
+      pos = recs[recs.length - 1]!.offset + 1;
+      await store.applyChangelog(entries, pos);
+    }
+  }
+
+  #recordingContext(wanted: Map<string, InternalCodec<unknown>>): OperatorContext {
+    return {
+      ...this.#context(),
+      store: <V>(name: string, codec: InternalCodec<V>): TaskStore<V> => {
+        wanted.set(name, codec as InternalCodec<unknown>);
+        return new TaskStore<V>(name, '', nullStore, codec);
+      },
+    };
+  }
+
+  #context(): OperatorContext {
+    return {
+      queryId: this.#o.queryId,
+      partition: this.#o.partition,
+      store: <V>(name: string): TaskStore<V> => this.#stores.get(name) as TaskStore<V>,
+      send: (r) => this.#outputs.push(r),
+      streamTime: () => 0,
+      processingError: (type, message, change?: Change, topic?: string) => {
+        this.#o.processingError({
+          type, message, queryId: this.#o.queryId,
+          ...(topic ? { topic } : {}),
+          ...(change ? { partition: change.partition, offset: change.offset } : {}),
+        });
+      },
+      currentSequence: () => this.#currentSeq,
+    };
+  }
+
+  /** Fills empty input buffers from the log; returns true if any input has records. */
+  async #fill(): Promise<boolean> {
+    let any = false;
+    for (const s of this.#inputs) {
+      if (s.cursor >= s.buffer.length) {
+        s.buffer = await this.#o.log.read(s.input.topic, s.input.partition, s.position, 1000);
+        s.cursor = 0;
+      }
+      if (s.cursor < s.buffer.length) any = true;
+    }
+    return any;
+  }
+
+  #orderKey(s: InputState, rec: LogRecord): number | undefined {
+    return s.input.repartition ? peekRepartitionSequence(rec.value) : this.#o.sequenceOf(s.input.topic, s.input.partition, rec.offset);
+  }
+
+  /** Picks the input whose head record came first (arrival order when known, else timestamp). */
+  #next(): InputState | undefined {
+    let best: InputState | undefined;
+    let bestSeq: number | undefined;
+    let bestTs = Infinity;
+    let allSeq = true;
+    const candidates = this.#inputs.filter((s) => s.cursor < s.buffer.length);
+    if (candidates.length <= 1) return candidates[0];
+    for (const s of candidates) if (this.#orderKey(s, s.buffer[s.cursor]!) === undefined) allSeq = false;
+    for (const s of candidates) {
+      const rec = s.buffer[s.cursor]!;
+      if (allSeq) {
+        const seq = this.#orderKey(s, rec)!;
+        if (bestSeq === undefined || seq < bestSeq) { best = s; bestSeq = seq; }
+      } else if (rec.timestamp < bestTs) {
+        best = s;
+        bestTs = rec.timestamp;
+      }
+    }
+    return best;
+  }
+
+  /** Processes up to `max` records; returns how many were processed. */
+  async process(max: number): Promise<number> {
+    let n = 0;
+    while (n < max) {
+      if (!(await this.#fill())) break;
+      while (n < max) {
+        const s = this.#next();
+        if (!s) break;
+        const rec = s.buffer[s.cursor++]!;
+        s.position = rec.offset + 1;
+        this.#positionsDirty = true;
+        this.#currentSeq = this.#orderKey(s, rec);
+        const handler = this.#handlers.get(s.input.topic);
+        if (handler) handler(rec, s.input.partition);
+        n++;
+        // Refill an emptied input before choosing again, so the merge order stays exact.
+        if (s.cursor >= s.buffer.length) break;
+      }
+    }
+    return n;
+  }
+
+  hasPendingOutput(): boolean {
+    return this.#outputs.length > 0 || this.#positionsDirty || [...this.#stores.values()].some((s) => s.hasDirty());
+  }
+
+  /** Commits outputs, changelog writes and input positions atomically; then persists stores. */
+  async commit(): Promise<void> {
+    if (!this.#o.group) {
+      this.#outputs = [];
+      return;
+    }
+    if (!this.hasPendingOutput()) return;
+    const outputs = this.#outputs;
+    this.#outputs = [];
+    const byTopic = new Map<string, ProduceRecord[]>();
+    for (const r of outputs) {
+      const n = this.#o.partitionsOf(r.topic);
+      const partition = r.partition ?? (r.key === null ? this.#o.partition % n : partitionForKey(r.key, n));
+      let list = byTopic.get(r.topic);
+      if (!list) byTopic.set(r.topic, (list = []));
+      list.push({ partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });
+    }
+    const dirty = [...this.#stores.values()].map((s) => ({ store: s, entries: s.takeDirty() }));
+    const txn = await this.#o.log.beginTransaction(`${this.#o.queryId}-${this.id}`);
+    for (const [topic, records] of byTopic) txn.append(topic, records);
+    const changelogCalls: { store: TaskStore<unknown>; entries: DirtyEntry[] }[] = [];
+    for (const d of dirty) {
+      if (d.entries.length === 0) continue;
+      txn.append(d.store.changelogTopic, d.entries.map((e) => ({ partition: this.#o.partition, key: e.key, value: e.value })));
+      changelogCalls.push(d);
+    }
+    const offsets = new Map<string, number>();
+    for (const s of this.#inputs) offsets.set(topicPartitionKey(s.input.topic, s.input.partition), s.position);
+    txn.commitOffsets(this.#o.group, offsets);
+    const written = await txn.commit();
+    this.#positionsDirty = false;
+    const changelogOffsets = written.slice(byTopic.size);
+    for (let i = 0; i < changelogCalls.length; i++) {
+      const offs = changelogOffsets[i]!;
+      await changelogCalls[i]!.store.persist(changelogCalls[i]!.entries, offs[offs.length - 1]! + 1);
+    }
+  }
+
+  /** True when every input is read to its current end. */
+  async caughtUp(): Promise<boolean> {
+    for (const s of this.#inputs) {
+      if (s.cursor < s.buffer.length) return false;
+      if (s.position < (await this.#o.log.endOffset(s.input.topic, s.input.partition))) return false;
+    }
+    return true;
+  }
+
+  async waitForInput(timeoutMs: number): Promise<void> {
+    const s = this.#inputs[this.#roundRobin++ % Math.max(1, this.#inputs.length)];
+    if (!s) return;
+    await Promise.race(this.#inputs.map((i) => this.#o.log.waitForData(i.input.topic, i.input.partition, i.position, timeoutMs)));
+  }
+
+  stores(): ReadonlyMap<string, TaskStore<unknown>> {
+    return this.#stores;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.#stores.values()) await s.close();
+    this.#stores.clear();
+  }
+}
+
+/** A store that holds nothing: used only while discovering which stores operators need. */
+const nullStore = {
+  get: () => undefined,
+  range: () => [],
+  write: async () => undefined,
+  changelogPosition: () => 0,
+  size: () => 0,
+  clear: async () => undefined,
+  close: async () => undefined,
+};

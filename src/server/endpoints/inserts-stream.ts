@@ -1,0 +1,93 @@
+// POST /inserts-stream (HTTP/2 only): the first body line names the target, every further line is a
+// row to insert; each row is acknowledged (in order) once the engine has accepted it. The first bad
+// row ends the response with an InsertError; earlier rows stay inserted.
+
+import { KsqlError } from '../../common/errors.ts';
+import type { SqlType } from '../../common/sql-type.ts';
+import type { ServerContext } from '../context.ts';
+import type { Exchange } from '../exchange.ts';
+import { LineTooLongError, readLines } from '../line-reader.ts';
+import { sendError } from '../respond.ts';
+import type { Route } from '../router.ts';
+import { BAD_REQUEST, BAD_STATEMENT, genericError, HTTP2_ONLY, PAYLOAD_TOO_LARGE, SERVER_ERROR, wireError } from '../wire/errors.ts';
+import { ackJson, createAckWriter, INSERT_PROCESSING_ERROR, insertErrorJson, INVALID_INSERT_JSON, parseInsertRow } from '../wire/inserts.ts';
+import { DELIMITED, JSON_TYPE } from '../wire/media-types.ts';
+import { identifierText, parseInsertsStreamArgs, RequestError } from '../wire/requests.ts';
+
+export function insertsStreamRoutes(ctx: ServerContext): Route[] {
+  return [
+    {
+      method: 'POST', path: '/inserts-stream', produces: [DELIMITED, JSON_TYPE], wildcardPreference: [DELIMITED],
+      handler: (ex, { accept }) => insertsStream(ctx, ex, accept === JSON_TYPE ? 'json' : 'delimited'),
+    },
+  ];
+}
+
+async function insertsStream(ctx: ServerContext, ex: Exchange, format: 'delimited' | 'json'): Promise<void> {
+  if (!ex.isHttp2) {
+    ex.request.resume();
+    return sendError(ex, wireError(genericError(HTTP2_ONLY, 'This endpoint is only available when using HTTP2')));
+  }
+  const lines = readLines(ex.request, ctx.limits.maxRequestBytes);
+  let first: IteratorResult<string>;
+  try {
+    do first = await lines.next();
+    while (!first.done && first.value.trim() === '');
+  } catch (e) {
+    return sendError(ex, e instanceof LineTooLongError ? wireError(genericError(PAYLOAD_TOO_LARGE, e.message)) : wireError(genericError(BAD_REQUEST, String(e))));
+  }
+  if (first.done) return sendError(ex, wireError(genericError(BAD_REQUEST, 'Invalid JSON in request: No content to map due to end-of-input')));
+  let args;
+  try {
+    args = parseInsertsStreamArgs(first.value);
+  } catch (e) {
+    if (e instanceof RequestError) return sendError(ex, e.wire);
+    throw e;
+  }
+  const name = identifierText(args.target);
+  const source = ctx.engine.source(name);
+  if (!source) return sendError(ex, wireError(genericError(BAD_STATEMENT, `Cannot insert values into an unknown stream/table: ${name}`)));
+  if (source.keyFormat.window !== undefined) return sendError(ex, wireError(genericError(BAD_STATEMENT, 'Cannot insert values into windowed stream/table')));
+  if (source.isSource) return sendError(ex, wireError(genericError(BAD_STATEMENT, `Cannot insert values into read-only topic: ${source.topic}`)));
+
+  const columns = new Map<string, SqlType>();
+  for (const c of [...source.schema.key, ...source.schema.value]) columns.set(c.name, c.type);
+  const columnType = (key: string) => columns.get(key) ?? columns.get(key.toUpperCase());
+  const session = ctx.newSession(args.properties, {});
+  const writer = createAckWriter(format);
+  // Headers go out now, so the client knows the target was accepted before it sends rows.
+  const out = ex.startStream(200, writer.contentType);
+  let seq = 0;
+  try {
+    for await (const line of lines) {
+      if (out.closed) break;
+      if (line.trim() === '') continue;
+      const n = seq++;
+      let row;
+      try {
+        row = parseInsertRow(line, columnType);
+      } catch {
+        out.write(writer.element(insertErrorJson(n, BAD_REQUEST, INVALID_INSERT_JSON)));
+        break;
+      }
+      try {
+        await ctx.engine.insertRow(session, name, row);
+      } catch (err) {
+        const code = err instanceof KsqlError ? err.errorCode : SERVER_ERROR;
+        const message = err instanceof KsqlError ? err.message : INSERT_PROCESSING_ERROR;
+        out.write(writer.element(insertErrorJson(n, code, message)));
+        break;
+      }
+      out.write(writer.element(ackJson(n)));
+      // Stop reading rows while the client is not reading acks.
+      await out.drained();
+    }
+  } catch (err) {
+    const message = err instanceof LineTooLongError ? err.message : INSERT_PROCESSING_ERROR;
+    out.write(writer.element(insertErrorJson(seq, err instanceof LineTooLongError ? PAYLOAD_TOO_LARGE : SERVER_ERROR, message)));
+  }
+  out.write(writer.end());
+  await out.end();
+  // Whatever the client still sends after an error is read and dropped.
+  ex.request.resume();
+}

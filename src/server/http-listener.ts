@@ -1,0 +1,72 @@
+// One TCP port for HTTP/1.1 and HTTP/2 cleartext with prior knowledge: each new connection's first
+// bytes are compared with the HTTP/2 client preface, then the socket is handed to an http or http2 server.
+// Knows nothing about routes; requests from both protocols reach the same handler.
+
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+export type RequestListener = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+export type UpgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface DualProtocolServer {
+  readonly net: net.Server;
+  readonly http1: http.Server;
+  readonly http2: http2.Http2Server;
+  /** Every open connection (either protocol), for shutdown. */
+  readonly sockets: ReadonlySet<net.Socket>;
+  /** HTTP/2 sessions, so shutdown can send GOAWAY instead of cutting streams. */
+  readonly sessions: ReadonlySet<http2.ServerHttp2Session>;
+}
+
+export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: UpgradeListener): DualProtocolServer {
+  const http1 = http.createServer({ keepAlive: true }, onRequest);
+  // Streaming responses (push queries) can be idle for a long time; no request/headers timeouts.
+  http1.requestTimeout = 0;
+  http1.headersTimeout = 0;
+  http1.timeout = 0;
+  http1.on('upgrade', onUpgrade);
+  http1.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const h2 = http2.createServer({}, onRequest);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on('session', (s: http2.ServerHttp2Session) => {
+    sessions.add(s);
+    s.on('close', () => sessions.delete(s));
+    s.on('error', () => s.destroy());
+  });
+
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    sniff(socket, (isHttp2) => (isHttp2 ? h2 : http1).emit('connection', socket));
+  });
+  return { net: server, http1, http2: h2, sockets, sessions };
+}
+
+/** Reads until the bytes either diverge from the preface or match all 24 of it, then puts them back. */
+function sniff(socket: net.Socket, dispatch: (isHttp2: boolean) => void): void {
+  let seen: Buffer = Buffer.alloc(0);
+  const onError = () => socket.destroy();
+  const onData = (chunk: Buffer) => {
+    seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+    const n = Math.min(seen.length, PREFACE.length);
+    const isPrefix = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
+    if (isPrefix && seen.length < PREFACE.length) return;
+    socket.removeListener('data', onData);
+    socket.removeListener('error', onError);
+    socket.pause();
+    socket.unshift(seen);
+    dispatch(isPrefix);
+    if (!isPrefix) socket.resume();
+  };
+  socket.on('data', onData);
+  socket.on('error', onError);
+}

@@ -1,0 +1,60 @@
+// Streams a running query's rows to one HTTP client. Push queries are read eagerly so a slow client
+// never holds up the engine: when its bounded buffer overflows, only its query ends (with an error
+// row). Pull queries wait for the client instead (their rows are already computed). A client that
+// disconnects closes its query at once.
+
+import type { QueryHandle } from '../engine/engine-api.ts';
+import type { ServerContext } from './context.ts';
+import type { Exchange } from './exchange.ts';
+import { genericError, SERVER_ERROR, streamError } from './wire/errors.ts';
+import type { QueryWriter } from './wire/query-formats.ts';
+
+/** Pull-query output waits for the client once this much is queued. */
+const PULL_HIGH_WATER_BYTES = 64 * 1024;
+
+export async function pumpQuery(ctx: ServerContext, ex: Exchange, handle: QueryHandle, writer: QueryWriter): Promise<void> {
+  const out = ex.startStream(200, writer.contentType);
+  const abort = () => handle.close();
+  ex.onAbort(abort);
+  ctx.openStreams.add(abort);
+  out.writeAll(writer.header());
+  let slowClient = false;
+  const iterator = handle.rows[Symbol.asyncIterator]();
+  try {
+    while (true) {
+      const next = await iterator.next();
+      if (out.closed) break;
+      if (next.done) {
+        const reason = handle.endReason();
+        if (reason === 'Limit Reached' || reason === 'Query Completed') out.writeAll(writer.final(reason));
+        break;
+      }
+      out.writeAll(writer.row(next.value));
+      if (handle.kind === 'pull') {
+        if (out.queuedBytes > PULL_HIGH_WATER_BYTES) await out.drained();
+      } else if (out.queuedBytes > ctx.limits.pushClientBufferBytes) {
+        slowClient = true;
+        out.writeAll(writer.error(genericError(SERVER_ERROR,
+          `Push query ${handle.queryId} was closed because the client did not read its results fast enough ` +
+          `(more than ${ctx.limits.pushClientBufferBytes} bytes were waiting to be sent)`)));
+        break;
+      }
+    }
+  } catch (err) {
+    if (!out.closed) out.writeAll(writer.error(streamError(err)));
+  } finally {
+    ctx.openStreams.delete(abort);
+    handle.close();
+    // Let the engine release the iterator; never wait on it (it may be parked in a read).
+    iterator.return?.().catch(() => {});
+  }
+  out.writeAll(writer.end());
+  let timer: NodeJS.Timeout | undefined;
+  if (slowClient) {
+    // The client may never read again; don't keep its buffer forever.
+    timer = setTimeout(() => ex.destroy(), ctx.limits.slowClientTimeoutMs);
+    timer.unref();
+  }
+  await out.end();
+  if (timer) clearTimeout(timer);
+}

@@ -1,0 +1,40 @@
+// Starts a query for an HTTP request and streams it: errors before the first row become 4xx/5xx
+// bodies; afterwards everything goes in-stream (query-pump.ts). Shared by /query and /query-stream.
+
+import type { ServerContext } from './context.ts';
+import type { Exchange } from './exchange.ts';
+import { pumpQuery } from './query-pump.ts';
+import { sendError } from './respond.ts';
+import { genericError, MAX_PUSH_QUERIES_EXCEEDED, queryEndpointError, wireError } from './wire/errors.ts';
+import { createQueryWriter, type QueryFormat } from './wire/query-formats.ts';
+import type { PropertyMap } from './wire/requests.ts';
+
+export interface QueryRequest {
+  readonly sql: string;
+  readonly properties: PropertyMap;
+  readonly sessionVariables: PropertyMap;
+}
+
+export async function runQuery(ctx: ServerContext, ex: Exchange, request: QueryRequest, format: QueryFormat, closable: boolean): Promise<void> {
+  const session = ctx.newSession(request.properties, request.sessionVariables);
+  let handle;
+  try {
+    handle = await ctx.engine.query(session, request.sql);
+  } catch (err) {
+    return sendError(ex, queryEndpointError(err, request.sql));
+  }
+  if (ex.aborted) return handle.close();
+  if (handle.kind === 'push' && ctx.pushQueries.activeCount >= ctx.limits.maxPushQueries) {
+    handle.close();
+    return sendError(ex, wireError(genericError(MAX_PUSH_QUERIES_EXCEEDED,
+      'Not executing statement(s) as it would cause the number of active, push queries to exceed the configured limit. ' +
+      "Terminate existing PUSH queries, or increase the 'ksql.max.push.queries' setting via the 'ksql-server.properties' file. " +
+      `Current push query count: ${ctx.pushQueries.activeCount}. Configured limit: ${ctx.limits.maxPushQueries}`)));
+  }
+  const release = handle.kind === 'push' ? ctx.pushQueries.track(handle, closable) : () => {};
+  try {
+    await pumpQuery(ctx, ex, handle, createQueryWriter(format, { queryId: handle.queryId, columns: handle.columns }, handle.kind === 'pull'));
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,131 @@
+// Assembles the REST server: the dual-protocol listener, the routes of every endpoint, the WebSocket
+// and an orderly shutdown. The engine is opened and closed by the caller (bin/riffle.ts or a test).
+
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerConfig } from '../config/load-config.ts';
+import type { EngineApi } from '../engine/engine-api.ts';
+import { ServerContext } from './context.ts';
+import { clusterStatusRoutes } from './endpoints/cluster-status.ts';
+import { closeQueryRoutes } from './endpoints/close-query.ts';
+import { healthcheckRoutes } from './endpoints/healthcheck.ts';
+import { infoRoutes } from './endpoints/info.ts';
+import { insertsStreamRoutes } from './endpoints/inserts-stream.ts';
+import { isValidPropertyRoutes } from './endpoints/is-valid-property.ts';
+import { ksqlRoutes } from './endpoints/ksql.ts';
+import { queryStreamRoutes } from './endpoints/query-stream.ts';
+import { queryRoutes } from './endpoints/query.ts';
+import { statusRoutes } from './endpoints/status.ts';
+import { createWsQueryEndpoint, type WsQueryEndpoint } from './endpoints/ws-query.ts';
+import { Exchange } from './exchange.ts';
+import { createDualProtocolServer } from './http-listener.ts';
+import { sendError, sendInternalError } from './respond.ts';
+import { notFound, Router } from './router.ts';
+import { genericError, SERVER_SHUTTING_DOWN, wireError } from './wire/errors.ts';
+
+export interface RiffleServer {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port` clients can use (0.0.0.0 shown as localhost). */
+  readonly url: string;
+  readonly context: ServerContext;
+  /** Stops accepting, ends open streams, lets requests finish (bounded), closes connections. */
+  close(): Promise<void>;
+}
+
+export async function startServer(engine: EngineApi, config: ServerConfig): Promise<RiffleServer> {
+  // Filled in once the port is known (the context's identity includes it).
+  const wiring: { ctx?: ServerContext; router?: Router; ws?: WsQueryEndpoint } = {};
+
+  const dual = createDualProtocolServer(
+    (req, res) => {
+      const ex = new Exchange(req, res);
+      if (!wiring.ctx || !wiring.router) return ex.sendText(503, '', undefined);
+      dispatch(wiring.ctx, wiring.router, ex);
+    },
+    (req: http.IncomingMessage, socket, head) => {
+      if (wiring.ws) wiring.ws.handleUpgrade(req, socket, head);
+      else socket.destroy();
+    },
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    dual.net.once('error', reject);
+    dual.net.listen(config.listener.port, config.listener.host, () => {
+      dual.net.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const address = dual.net.address() as AddressInfo;
+  const shownHost = config.listener.host === '0.0.0.0' || config.listener.host === '::' ? 'localhost' : config.listener.host;
+  const advertised = config.string('ksql.advertised.listener');
+  const hostPort = advertised !== '' ? new URL(advertised).host : `${shownHost}:${address.port}`;
+  const ctx = new ServerContext(engine, config, {
+    serviceId: config.string('ksql.service.id'),
+    kafkaClusterId: engine.log.kind === 'kafka' ? 'kafka' : 'riffle-embedded',
+    hostPort,
+  });
+  const context = ctx;
+  wiring.ctx = ctx;
+  wiring.router = new Router([
+    ...infoRoutes(ctx),
+    ...healthcheckRoutes(ctx),
+    ...clusterStatusRoutes(ctx),
+    ...statusRoutes(ctx),
+    ...isValidPropertyRoutes(ctx),
+    ...ksqlRoutes(ctx),
+    ...queryRoutes(ctx),
+    ...queryStreamRoutes(ctx),
+    ...insertsStreamRoutes(ctx),
+    ...closeQueryRoutes(ctx),
+  ]);
+  const wsEndpoint = createWsQueryEndpoint(ctx);
+  wiring.ws = wsEndpoint;
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: address.address,
+    port: address.port,
+    url: `http://${shownHost}:${address.port}`,
+    context,
+    close: () => (closing ??= shutdown()),
+  };
+
+  async function shutdown(): Promise<void> {
+    context.state = 'shutting_down';
+    const stopped = new Promise<void>((resolve) => dual.net.close(() => resolve()));
+    // End every running query: their responses finish normally (closing brackets and all).
+    for (const abort of [...context.openStreams]) abort();
+    context.pushQueries.closeAll();
+    wsEndpoint.close();
+    for (const s of dual.sessions) s.close();
+    dual.http1.closeIdleConnections();
+    const deadline = Date.now() + config.number('riffle.server.shutdown.timeout.ms');
+    while (dual.sockets.size > 0 && Date.now() < deadline) {
+      dual.http1.closeIdleConnections();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const s of dual.sockets) s.destroy();
+    await stopped;
+  }
+}
+
+function dispatch(ctx: ServerContext, router: Router, ex: Exchange): void {
+  const isProbe = ex.path.startsWith('/chc/');
+  if (ctx.state !== 'running' && !isProbe) {
+    ex.request.resume();
+    return sendError(ex, wireError(genericError(SERVER_SHUTTING_DOWN, 'The server is shutting down')));
+  }
+  const found = router.match(ex.method, ex.path, ex.header('accept'));
+  if (!found) {
+    ex.request.resume();
+    return notFound(ex);
+  }
+  let result;
+  try {
+    result = found.route.handler(ex, found.match);
+  } catch (err) {
+    return sendInternalError(ex, err);
+  }
+  if (result instanceof Promise) result.catch((err: unknown) => sendInternalError(ex, err));
+}
