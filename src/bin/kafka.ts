@@ -34,7 +34,7 @@ async function start(brokers: number): Promise<void> {
     return;
   }
   if (state) await cleanup(state); // stale state from a crashed run
-  const cluster = await startKafka({ brokers, detached: true, progress: (m) => console.log(m) });
+  const cluster = await startKafka({ brokers, detached: true, preferDefaultPorts: true, progress: (m) => console.log(m) });
   const newState: State = {
     bootstrapServers: cluster.bootstrapServers,
     dataDir: cluster.dataDir,

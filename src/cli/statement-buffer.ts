@@ -1,6 +1,7 @@
 // Collects typed lines until they end a statement: a `;` outside strings, quoted identifiers and
 // comments. Returns the statements then, so `a; b;` typed on one line runs both.
 
+import { scanQuoted } from '../sql/lexer.ts';
 import { splitStatements, type StatementText } from '../sql/split.ts';
 
 export type { StatementText };
@@ -21,8 +22,7 @@ export class StatementBuffer {
     this.text = this.text === '' ? line : `${this.text}\n${line}`;
     const statements = splitStatements(this.text);
     const last = statements.at(-1);
-    const rest = last === undefined ? this.text : this.text.slice(last.offset + last.text.length);
-    if ((last !== undefined && !last.text.endsWith(';')) || opensBlockComment(rest)) return undefined;
+    if ((last !== undefined && !last.text.endsWith(';')) || endsInsideQuoteOrComment(this.text)) return undefined;
     this.text = '';
     return statements;
   }
@@ -32,9 +32,25 @@ export class StatementBuffer {
   }
 }
 
-/** `rest` holds only blanks and comments (it follows the last statement): is a `/*` left open? */
-function opensBlockComment(rest: string): boolean {
-  const withoutLineComments = rest.replace(/--[^\n]*/g, '');
-  const open = withoutLineComments.lastIndexOf('/*');
-  return open >= 0 && withoutLineComments.indexOf('*/', open + 2) < 0;
+/** Whether `text` ends inside a string, a quoted identifier or a block comment. */
+function endsInsideQuoteOrComment(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '-' && text[i + 1] === '-') {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return false;
+      i = nl + 1;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return true;
+      i = close + 2;
+    } else if (c === "'" || c === '`' || c === '"') {
+      i = scanQuoted(text, i, c);
+      if (i < 0) return true;
+    } else {
+      i++;
+    }
+  }
+  return false;
 }

@@ -17,8 +17,10 @@ export interface StartKafkaOptions {
   /** Per-run folder for logs and data; default a fresh `<cacheDir>/data/run-...`, removed by stop(). */
   readonly dataDir?: string;
   readonly cacheDir?: string;
-  /** Client ports, one per broker; default 9092 (+10000 per node) when free, else any free port. */
+  /** Client ports, one per broker (the controller listens on port + 1); default: free ports. */
   readonly ports?: readonly number[];
+  /** Try Kafka's usual 9092/9093 (+10000 per node) first, falling back to free ports (the CLI). */
+  readonly preferDefaultPorts?: boolean;
   /** Max heap per broker JVM. */
   readonly heap?: string;
   /** Let the brokers outlive this process (the CLI). Otherwise they are killed when it exits. */
@@ -63,21 +65,44 @@ function clusterId(): string {
   }
 }
 
-async function choosePorts(count: number, wanted: readonly number[] | undefined): Promise<[number, number][]> {
+async function choosePorts(count: number, wanted: readonly number[] | undefined, preferDefault: boolean): Promise<[number, number][]> {
   if (wanted) return wanted.map((p) => [p, p + 1]);
   const result: [number, number][] = [];
   for (let i = 0; i < count; i++) {
     const port = 9092 + i * 10000;
-    if ((await portFree(port)) && (await portFree(port + 1))) result.push([port, port + 1]);
+    if (preferDefault && (await portFree(port)) && (await portFree(port + 1))) result.push([port, port + 1]);
     else result.push([await freePort(), await freePort()]);
   }
   return result;
 }
 
+// Brokers started without `detached` must not outlive this process: kill them on exit and on the
+// usual termination signals (then re-raise the signal when nobody else handles it).
 const liveClusters = new Set<() => void>();
-process.on('exit', () => {
+const killLive = () => {
   for (const kill of liveClusters) kill();
-});
+};
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const onSignal = (sig: NodeJS.Signals) => {
+  killLive();
+  liveClusters.clear();
+  const othersListen = process.listenerCount(sig) > 1;
+  unwatch();
+  if (!othersListen) process.kill(process.pid, sig);
+};
+function watch(kill: () => void): void {
+  if (liveClusters.size === 0) {
+    process.on('exit', killLive);
+    for (const sig of SIGNALS) process.on(sig, onSignal);
+  }
+  liveClusters.add(kill);
+}
+function unwatch(kill?: () => void): void {
+  if (kill) liveClusters.delete(kill);
+  if (kill && liveClusters.size > 0) return;
+  process.off('exit', killLive);
+  for (const sig of SIGNALS) process.off(sig, onSignal);
+}
 
 export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaCluster> {
   const count = options.brokers ?? 1;
@@ -95,7 +120,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const log4j = join(dataDir, 'log4j2.properties');
   writeFileSync(log4j, log4j2Properties());
 
-  const ports = await choosePorts(count, options.ports);
+  const ports = await choosePorts(count, options.ports, options.preferDefaultPorts ?? false);
   const nodes: Node[] = ports.map(([port, controllerPort], i) => {
     const dir = join(dataDir, `broker-${i + 1}`);
     return {
@@ -151,7 +176,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const killAll = () => {
     for (const node of nodes) if (node.pid !== undefined && isKafkaPid(node.pid)) process.kill(node.pid, 'SIGKILL');
   };
-  if (!detached) liveClusters.add(killAll);
+  if (!detached) watch(killAll);
 
   const bootstrap = nodes.map((n) => `127.0.0.1:${n.port}`);
   const started = Date.now();
@@ -162,7 +187,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     await Promise.all(nodes.map((node) => waitReady(node, bootstrap, ids)));
   } catch (e) {
     killAll();
-    liveClusters.delete(killAll);
+    unwatch(killAll);
     throw e;
   }
   progress(`Kafka ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${bootstrap.join(',')}`);
@@ -194,7 +219,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     },
     async stop(timeoutMs = 10_000) {
       await Promise.all(nodes.map((n) => stopNode(n, 'SIGTERM', timeoutMs)));
-      liveClusters.delete(killAll);
+      unwatch(killAll);
       if (ownsDataDir && existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -47,7 +47,8 @@ export class LmdbStore implements StateStore {
   private scratch = Buffer.allocUnsafe(256);
 
   constructor(dir: string, durable: boolean, onClose: () => void) {
-    this.env = open({ path: dir, maxDbs: 2 });
+    // noSubdir: false — lmdb-js would otherwise treat a directory name with a dot as a file name.
+    this.env = open({ path: dir, maxDbs: 2, noSubdir: false });
     this.data = this.env.openDB<Buffer, Buffer>({ name: 'data', keyEncoding: 'binary', encoding: 'binary' });
     this.meta = this.env.openDB<number, string>({ name: 'meta' });
     this.durable = durable;

@@ -1,28 +1,46 @@
-// In-memory StateStore: a sorted array of keys with binary search. A real option for small tables
-// (and for tests): O(log n) get, O(n) insert/delete (a memmove), range = binary search + slice.
-// Guarantees of state-store.ts except durability: everything is forgotten on close.
+// In-memory StateStore for small tables and tests: a hash map for point lookups plus a sorted array
+// for ranges. New keys collect in a side list that is sorted and merged into the array on the next
+// range (O(n + d log d)), so writes stay O(1) and a range without intervening inserts is a binary
+// search. Guarantees of state-store.ts except durability: everything is forgotten on close.
 import type { StateStore, StateStoreFactory, StoreEntry, WriteBatch } from './state-store.ts';
 import { compareBytes } from './bytes-order.ts';
 
+interface Slot {
+  readonly key: Uint8Array;
+  value: Uint8Array;
+  /** Deleted slots stay in `sorted` until the next merge drops them. */
+  live: boolean;
+}
+
+function mapKey(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
+}
+
 export class MemoryStore implements StateStore {
-  private keys: Uint8Array[] = [];
-  private values: Uint8Array[] = [];
+  private map = new Map<string, Slot>();
+  /** Ascending by key; may still hold dead slots; misses the slots in `added`. */
+  private sorted: Slot[] = [];
+  private added: Slot[] = [];
+  private hasDead = false;
   private position = 0;
   private closed = false;
 
   get(key: Uint8Array): Uint8Array | undefined {
     this.checkOpen();
-    const i = this.find(key);
-    return i < this.keys.length && compareBytes(this.keys[i]!, key) === 0 ? this.values[i] : undefined;
+    return this.map.get(mapKey(key))?.value;
   }
 
   /** A snapshot taken at call time: later writes do not change what the iterable yields. */
   range(from?: Uint8Array, to?: Uint8Array): Iterable<StoreEntry> {
     this.checkOpen();
+    this.merge();
     const start = from === undefined ? 0 : this.find(from);
-    const end = to === undefined ? this.keys.length : this.find(to);
+    const end = to === undefined ? this.sorted.length : this.find(to);
     const out: StoreEntry[] = [];
-    for (let i = start; i < end; i++) out.push({ key: this.keys[i]!, value: this.values[i]! });
+    for (let i = start; i < end; i++) {
+      const slot = this.sorted[i]!;
+      out.push({ key: slot.key, value: slot.value });
+    }
     return out;
   }
 
@@ -30,18 +48,20 @@ export class MemoryStore implements StateStore {
   async write(batch: WriteBatch): Promise<void> {
     this.checkOpen();
     for (const { key, value } of batch.puts) {
-      const i = this.find(key);
-      const found = i < this.keys.length && compareBytes(this.keys[i]!, key) === 0;
+      const k = mapKey(key);
+      const slot = this.map.get(k);
       if (value === null) {
-        if (found) {
-          this.keys.splice(i, 1);
-          this.values.splice(i, 1);
+        if (slot) {
+          slot.live = false;
+          this.map.delete(k);
+          this.hasDead = true;
         }
-      } else if (found) {
-        this.values[i] = value.slice();
+      } else if (slot) {
+        slot.value = new Uint8Array(value);
       } else {
-        this.keys.splice(i, 0, key.slice());
-        this.values.splice(i, 0, value.slice());
+        const fresh: Slot = { key: new Uint8Array(key), value: new Uint8Array(value), live: true };
+        this.map.set(k, fresh);
+        this.added.push(fresh);
       }
     }
     if (batch.changelogPosition !== undefined) this.position = batch.changelogPosition;
@@ -52,29 +72,54 @@ export class MemoryStore implements StateStore {
   }
 
   size(): number {
-    return this.keys.length;
+    return this.map.size;
   }
 
   async clear(): Promise<void> {
     this.checkOpen();
-    this.keys = [];
-    this.values = [];
+    this.reset();
     this.position = 0;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.keys = [];
-    this.values = [];
+    this.reset();
   }
 
-  /** Index of the first key >= `key`. */
+  private reset(): void {
+    this.map = new Map();
+    this.sorted = [];
+    this.added = [];
+    this.hasDead = false;
+  }
+
+  /** Folds `added` into `sorted` and drops dead slots. */
+  private merge(): void {
+    if (this.added.length === 0 && !this.hasDead) return;
+    const added = this.added.filter((s) => s.live).sort((a, b) => compareBytes(a.key, b.key));
+    const old = this.sorted;
+    const out: Slot[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < old.length || j < added.length) {
+      const a = old[i];
+      const b = added[j];
+      if (a && !a.live) i++;
+      else if (b && (!a || compareBytes(b.key, a.key) < 0)) out.push(added[j++]!);
+      else out.push(old[i++]!);
+    }
+    this.sorted = out;
+    this.added = [];
+    this.hasDead = false;
+  }
+
+  /** Index in `sorted` of the first key >= `key`. */
   private find(key: Uint8Array): number {
     let lo = 0;
-    let hi = this.keys.length;
+    let hi = this.sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareBytes(this.keys[mid]!, key) < 0) lo = mid + 1;
+      if (compareBytes(this.sorted[mid]!.key, key) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -86,13 +86,40 @@ export function stateStoreContractSuite(name: string, makeFactory: () => Promise
       assert.equal(hex(first), '0101');
     });
 
-    withStore('the store does not keep references to the caller buffers', async (store) => {
+    withStore('the store does not keep references to the caller buffers (Uint8Array or Buffer)', async (store) => {
       const key = s('k');
       const value = s('v1');
-      await store.write({ puts: [put(key, value)] });
+      const bufKey = Buffer.from('bk');
+      const bufValue = Buffer.from('b1');
+      await store.write({ puts: [put(key, value), put(bufKey, bufValue)] });
       value[1] = 0x39;
       key[0] = 0x6a;
+      bufValue[1] = 0x39;
+      bufKey[0] = 0x6a;
       assert.equal(hex(store.get(s('k'))), hex(s('v1')));
+      assert.equal(hex(store.get(s('bk'))), hex(s('b1')));
+      assert.deepEqual([...store.range()].map((e) => hex(e.key)), [hex(s('bk')), hex(s('k'))]);
+    });
+
+    withStore('ranges interleaved with inserts and deletes stay ordered and exact', async (store) => {
+      const model = new Map<string, string>();
+      let seed = 7;
+      const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+      for (let round = 0; round < 30; round++) {
+        const puts = Array.from({ length: 20 }, () => {
+          const k = b(rnd(4), rnd(256));
+          const del = rnd(4) === 0;
+          if (del) model.delete(hex(k)!);
+          else model.set(hex(k)!, hex(b(round))!);
+          return put(k, del ? null : b(round));
+        });
+        await store.write({ puts });
+        const lo = b(rnd(4));
+        const hi = b(rnd(4) + 1, rnd(256));
+        const expected = [...model].filter(([k]) => k >= hex(lo)! && k < hex(hi)!).sort();
+        assert.deepEqual(entries(store.range(lo, hi)), expected);
+        assert.equal(store.size(), model.size);
+      }
     });
 
     withStore('a batch carries the changelog position; a batch without one keeps it', async (store) => {

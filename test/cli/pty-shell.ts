@@ -33,6 +33,7 @@ export class PtyShell {
 
   /** Everything shown so far, without terminal control sequences. */
   get screen(): string {
+    // eslint-disable-next-line no-control-regex -- terminal escape sequences are what this removes
     return this.raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
   }
 
