@@ -6,12 +6,13 @@ import { statementError } from '../common/errors.ts';
 import { Decimal } from '../common/decimal.ts';
 import {
   arrayType, BIGINT, BOOLEAN, DATE, decimalType, DOUBLE, formatType, INTEGER, isNumeric, mapType, STRING, structType,
-  TIME, TIMESTAMP, type SqlType,
+  TIMESTAMP, type SqlType,
 } from '../common/sql-type.ts';
 import type { ArgInfo, FunctionRegistry } from '../functions/function-types.ts';
 import type { Expr } from '../sql/ast.ts';
 import type { BoundExpr, CompareOp } from './bound-expr.ts';
 import { formatExpr } from './expr-format.ts';
+import { parseTimestamp } from '../common/temporal.ts';
 import type { Scope } from './scope.ts';
 import { asDecimalType, commonType, resolveType, type TypeLookup } from './type-resolver.ts';
 
@@ -116,17 +117,21 @@ export function bindExpr(e: Expr, ctx: BindContext): BoundExpr {
     }
     case 'InList': {
       const operand = bindExpr(e.operand, ctx);
-      const list = e.list.map((x) => bindExpr(x, ctx));
-      let t: SqlType | null = operand.type;
-      for (const item of list) {
-        const c = commonType(t, item.type);
-        if (c === undefined) {
-          throw statementError(`invalid input syntax for type ${t ? formatType(t) : 'NULL'}: "${formatExpr(e)}"`);
+      // Each item compares with the operand on its own (implicit widening per pair); literals are
+      // converted to the operand's type first, as ksqlDB does ('4.000' matches INT 4).
+      const comparisons = e.list.map((x) => {
+        let item = bindExpr(x, ctx);
+        if (operand.type !== null && item.kind === 'Literal' && item.type !== null && item.value !== null &&
+          commonType(operand.type, item.type) === undefined) {
+          item = convertLiteral(item, operand.type, e);
         }
-        t = c;
-      }
-      const operandType = t ?? STRING;
-      return { kind: 'In', type: BOOLEAN, operand: coerce(operand, operandType), list: list.map((x) => coerce(x, operandType)), negated: e.negated, operandType };
+        try {
+          return bindComparison('=', operand, item, e);
+        } catch {
+          throw statementError(`invalid input syntax for type ${operand.type ? formatType(operand.type) : 'NULL'}: "${formatExpr(x)}"`);
+        }
+      });
+      return { kind: 'In', type: BOOLEAN, operand, list: comparisons, negated: e.negated, operandType: operand.type ?? STRING };
     }
     case 'Like': {
       const operand = bindExpr(e.operand, ctx);
@@ -219,6 +224,38 @@ export function bindExpr(e: Expr, ctx: BindContext): BoundExpr {
     }
     case 'AtTimeZone':
       throw statementError(`AT TIME ZONE is not supported: ${formatExpr(e)}`);
+  }
+}
+
+/** Converts a literal to `to` at plan time (string literals parsed, numbers narrowed exactly). */
+function convertLiteral(item: BoundExpr & { kind: 'Literal' }, to: SqlType, ast: Expr): BoundExpr {
+  const fail = (): never => {
+    throw statementError(`invalid input syntax for type ${formatType(to)}: "${formatExpr(ast)}"`);
+  };
+  const text = item.value instanceof Decimal ? item.value.toString() : String(item.value);
+  switch (to.kind) {
+    case 'BOOLEAN': {
+      const t = text.toLowerCase();
+      if (t.length > 0 && ('true'.startsWith(t) || 'yes'.startsWith(t))) return { kind: 'Literal', type: BOOLEAN, value: true };
+      if (t.length > 0 && ('false'.startsWith(t) || 'no'.startsWith(t))) return { kind: 'Literal', type: BOOLEAN, value: false };
+      return fail();
+    }
+    case 'INTEGER': case 'BIGINT': case 'DOUBLE': case 'DECIMAL': {
+      if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text)) return fail();
+      const d = Decimal.parse(text.trim());
+      if (to.kind === 'DOUBLE') return { kind: 'Literal', type: DOUBLE, value: Number(text) };
+      if (to.kind === 'DECIMAL') return { kind: 'Literal', type: decimalType(Math.max(d.precision(), d.scale, 1), d.scale), value: d };
+      const whole = d.setScale(0);
+      if (!whole.equalsValue(d)) return { kind: 'Literal', type: to, value: null };
+      return to.kind === 'INTEGER' ? { kind: 'Literal', type: INTEGER, value: Number(whole.unscaled) } : { kind: 'Literal', type: BIGINT, value: whole.unscaled };
+    }
+    case 'STRING':
+      return { kind: 'Literal', type: STRING, value: text };
+    case 'TIMESTAMP': case 'DATE': case 'TIME':
+      if (item.type?.kind === 'STRING') return { kind: 'Cast', type: to, operand: item };
+      return fail();
+    default:
+      return fail();
   }
 }
 
@@ -315,6 +352,9 @@ function bindComparison(
   left: BoundExpr, right: BoundExpr, ast: Expr,
 ): BoundExpr {
   const cop: CompareOp = op === 'IS DISTINCT FROM' ? 'DISTINCT' : op === 'IS NOT DISTINCT FROM' ? 'NOT DISTINCT' : op;
+  // ROWTIME / WINDOWSTART / WINDOWEND compare with timestamp strings ("magic" conversion).
+  left = magicTimestamp(left, right);
+  right = magicTimestamp(right, left);
   const lt = left.type;
   const rt = right.type;
   let operandType: SqlType | null | undefined = commonType(lt, rt);
@@ -333,6 +373,14 @@ function bindComparison(
     throw statementError(`Cannot compare ${formatType(t)} with ${op}.`);
   }
   return { kind: 'Compare', type: BOOLEAN, op: cop, left: coerce(left, t), right: coerce(right, t), operandType: t };
+}
+
+function magicTimestamp(side: BoundExpr, other: BoundExpr): BoundExpr {
+  if (side.kind !== 'Literal' || side.type?.kind !== 'STRING' || typeof side.value !== 'string') return side;
+  if (other.kind !== 'Column' || other.type.kind !== 'BIGINT' || !['ROWTIME', 'WINDOWSTART', 'WINDOWEND'].includes(other.name)) return side;
+  const ms = parseTimestamp(side.value);
+  if (ms === undefined) throw statementError(`Failed to parse timestamp '${side.value}'`);
+  return { kind: 'Literal', type: BIGINT, value: BigInt(ms) };
 }
 
 function exprOf(ast: Expr, side: 'left' | 'right'): Expr {
@@ -397,4 +445,3 @@ function callFunction(name: string, args: BoundExpr[], ctx: BindContext, ast: Ex
   return { kind: 'Call', type: resolved.returnType, name, fn: resolved, args };
 }
 
-export { DATE, TIME };

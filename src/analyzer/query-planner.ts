@@ -20,6 +20,7 @@ import { expandSelectItems, type NamedExpr } from './select-items.ts';
 import { layoutScope, sourceStep } from './source-scope.ts';
 import type { TypeLookup } from './type-resolver.ts';
 import { walkExpr } from './expr-walk.ts';
+import { planPartitionBy } from './partition-by-planner.ts';
 
 export interface PlanContext {
   readonly source: (name: string) => SourceInfo | undefined;
@@ -131,17 +132,15 @@ export function planQuery(query: Query, ctx: PlanContext): PlannedQuery {
   }
   if (query.having) throw statementError('HAVING clause requires a GROUP BY clause.');
 
-  // Key expressions of the output: PARTITION BY's, or the join's, or the source key columns.
-  let keyExprs: Expr[];
-  let keyWord: string;
-  let rekeyed = false;
   if (query.partitionBy) {
     if (step.isTable) throw statementError('Unsupported PARTITION BY on a table. Tables are already partitioned by their PRIMARY KEY.');
-    const isNull = query.partitionBy.length === 1 && query.partitionBy[0]!.kind === 'NullLiteral';
-    keyExprs = isNull ? [] : [...query.partitionBy];
-    keyWord = 'partitioning expression';
-    rekeyed = true;
-  } else if (from.join) {
+    return planPartitionBy(query, query.partitionBy, items, step, scope, from, ctx, internalTopics, stores, tfReplace);
+  }
+
+  // Key expressions of the output: the join's, or the source key columns.
+  let keyExprs: Expr[];
+  let keyWord: string;
+  if (from.join) {
     keyExprs = from.join.keyExprs;
     keyWord = 'join expression';
   } else {
@@ -171,9 +170,6 @@ export function planQuery(query: Query, ctx: PlanContext): PlannedQuery {
       if (it.expr.kind === 'ColumnRef' && it.expr.name === 'ROWKEY' && it.expr.source === undefined) keyItemOf.set(0, i);
     });
   }
-  if (ctx.persistent && !step.isTable && keyExprs.length > 0 && rekeyed === false && !from.join) {
-    // Streams may drop their key only if... ksqlDB requires it in the projection as well.
-  }
   if (ctx.persistent) {
     const missing = keyExprs.filter((_, k) => !keyItemOf.has(k));
     if (missing.length > 0 && !(from.join && from.join.keyAlternatives.some((alt) => items.some((it) => alt.includes(canonical(it.expr)))))) {
@@ -187,30 +183,8 @@ export function planQuery(query: Query, ctx: PlanContext): PlannedQuery {
     }
   }
 
-  if (rekeyed) {
-    const exprs = keyExprs.map((e) => bindIn(e, scope, 'PARTITION BY'));
-    const names = keyExprs.map((e, k) => {
-      const item = keyItemOf.has(k) ? items[keyItemOf.get(k)!] : undefined;
-      return item?.name ?? (e.kind === 'ColumnRef' ? e.name : `KSQL_COL_${k}`);
-    });
-    const layout = [...exprs.map((x, k) => ({ name: names[k]!, type: x.type ?? { kind: 'STRING' } as SqlType })), ...step.layout];
-    const inner = scope;
-    step = { ...base(step), kind: 'Rekey', input: step, exprs, viaTopic: undefined, layout, keyCount: exprs.length };
-    const shifted = layoutScope(layout, (i) => (i < exprs.length ? undefined : inner.columns[i - exprs.length]?.qualifier));
-    // Re-point key items at the new key columns.
-    const rekeyReplace = (e: Expr): BoundExpr | undefined => {
-      const k = keyCanon.indexOf(canonicalExpr(e, inner));
-      if (k < 0) return tfReplace(e);
-      return { kind: 'Column', type: layout[k]!.type, index: k, name: layout[k]!.name };
-    };
-    return project(step, items, keyItemOf, keyExprs.length, (e) => bindIn(e, shiftScope(inner, exprs.length), 'SELECT', rekeyReplace), ctx, from, shifted, internalTopics, stores, undefined);
-  }
   return project(step, items, keyItemOf, keyExprs.length, (e) => bindIn(e, scope, 'SELECT', tfReplace), ctx, from, scope, internalTopics, stores,
     step.windowed ? windowInfoOf(from) : undefined);
-}
-
-function shiftScope(scope: Scope, by: number): Scope {
-  return layoutScope(scope.columns.map((c) => ({ name: c.name, type: c.type })), (i) => scope.columns[i]!.qualifier).withOffset(by);
 }
 
 function windowInfoOf(from: FromPlan): WindowInfo | undefined {

@@ -11,6 +11,8 @@ export interface ScopeColumn {
   readonly type: SqlType;
   /** Position of the column in the row the expression is evaluated against. */
   readonly index: number;
+  /** Resolved by an unqualified name only when no other column has that name. */
+  readonly fallback?: boolean;
 }
 
 export class Scope {
@@ -33,7 +35,8 @@ export class Scope {
     if (qualifier !== undefined) {
       return this.columns.find((c) => c.qualifier === qualifier && c.name === name);
     }
-    const matches = this.columns.filter((c) => c.name === name);
+    let matches = this.columns.filter((c) => c.name === name && !c.fallback);
+    if (matches.length === 0) matches = this.columns.filter((c) => c.name === name);
     if (matches.length > 1) {
       const q = matches.map((m) => (m.qualifier ? `${m.qualifier}.${m.name}` : m.name));
       throw statementError(`Column '${name}' is ambiguous. Could be any of: ${q.join(', ')}`);

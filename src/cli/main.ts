@@ -82,6 +82,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     session.variables.set(d.slice(0, eq).toUpperCase(), { name: d.slice(0, eq), value: d.slice(eq + 1) });
   }
 
+  // -e / -f: Ctrl-C (SIGINT) ends a running query, or else stops before the next statement.
+  // The shell (runShell) handles Ctrl-C itself.
+  const onInterrupt = (): void => void session.interrupt();
+  if (values.execute !== undefined || values.file !== undefined) process.on('SIGINT', onInterrupt);
   try {
     if (values.execute !== undefined) return (await session.runScript(values.execute)) ? 0 : 1;
     if (values.file !== undefined) {
@@ -111,6 +115,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       describeServer: () => serverLine(client.baseUrl.href, info),
     });
   } finally {
+    process.off('SIGINT', onInterrupt);
     client.dispose();
   }
 }

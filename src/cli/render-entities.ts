@@ -149,7 +149,7 @@ export function schemaType(schema: unknown): string {
 
 function queryList(title: string, queries: readonly unknown[]): string {
   const rule = '-'.repeat(title.length);
-  const lines = queries.map(obj).map((q) => `${str(q.id)} (${queryStatus(q) || 'RUNNING'}) : ${oneLine(str(q.queryString))}\n`);
+  const lines = queries.map(obj).map((q) => `${str(q.id)} (${str(q.state) || queryStatus(q) || 'RUNNING'}) : ${oneLine(str(q.queryString))}\n`);
   return `\n${title}\n${rule}\n${lines.join('')}\n`;
 }
 

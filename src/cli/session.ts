@@ -38,6 +38,8 @@ export class Session {
   private readonly opts: SessionOptions;
   private current: StreamingQuery | undefined;
   private depth = 0;
+  /** Ctrl-C while no query ran: the script being run stops before its next statement. */
+  private stopRequested = false;
 
   constructor(opts: SessionOptions) {
     this.opts = opts;
@@ -52,12 +54,23 @@ export class Session {
     return this.current !== undefined;
   }
 
-  /** Ends the running query, if any. */
+  /**
+   * Ctrl-C: ends the running query (a script then goes on with its next statement); with no query
+   * running, stops the script being run. Returns whether a query was ended.
+   */
   async interrupt(): Promise<boolean> {
     const q = this.current;
-    if (q === undefined) return false;
+    if (q === undefined) {
+      this.stopRequested = true;
+      return false;
+    }
     await q.close();
     return true;
+  }
+
+  /** Forgets an earlier Ctrl-C; called before each new input is run. */
+  clearInterrupt(): void {
+    this.stopRequested = false;
   }
 
   request(): StatementRequest {
@@ -70,6 +83,10 @@ export class Session {
   /** Runs every statement of `text`, stopping at the first failure; true if all succeeded. */
   async runScript(text: string, fileName?: string): Promise<boolean> {
     for (const s of splitStatements(text)) {
+      if (this.stopRequested) {
+        this.errors.write('Script interrupted\n');
+        return false;
+      }
       const file = fileName === undefined ? undefined : { name: fileName, line: s.pos.line, column: s.pos.column };
       if (!(await this.execute(s.text, file))) return false;
     }

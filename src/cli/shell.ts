@@ -85,14 +85,16 @@ export async function runShell(opts: ShellOptions): Promise<number> {
       }
     }
     const statements = buffer.push(line);
+    session.clearInterrupt();
     for (const s of statements ?? []) {
       if (!(await session.execute(s.text))) return 'failed';
     }
     return 'ok';
   };
 
+  let busy = false;
   const onInterrupt = (): void => {
-    if (session.queryRunning) {
+    if (busy || session.queryRunning) {
       void session.interrupt();
       return;
     }
@@ -115,7 +117,6 @@ export async function runShell(opts: ShellOptions): Promise<number> {
   try {
     return await new Promise<number>((resolve) => {
       const queue: string[] = [];
-      let busy = false;
       let closed = false;
       let exitCode = 0;
       let finished = false;

@@ -146,6 +146,9 @@ function buildSinkSource(
   let keyInfo = formats.key;
   const keyColumns: Column[] = plan.key.map((c) => ({ ...c }));
   const valueColumns: Column[] = plan.value.map((c) => ({ ...c }));
+  if (keyColumns.length === 0 && props.has('KEY_FORMAT') && formats.key.format !== 'NONE') {
+    throw statementError('Key format specified for stream without key columns.', text);
+  }
   if (keyColumns.length === 0 && !props.has('KEY_FORMAT') && !props.has('FORMAT')) keyInfo = { format: 'NONE', properties: {} };
   if (keyColumns.length > 0 && keyInfo.format === 'NONE') {
     keyInfo = { format: defaults.key ? (defaults.key.toUpperCase() as typeof keyInfo.format) : 'KAFKA', properties: {} };

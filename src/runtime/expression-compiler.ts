@@ -96,17 +96,17 @@ export function compileExpr(e: BoundExpr): Evaluator {
       return e.negated ? (row, env) => o(row, env) !== null : (row, env) => o(row, env) === null;
     }
     case 'In': {
-      const o = compileExpr(e.operand);
-      const list = e.list.map(compileExpr);
+      // `list` holds one `operand = item` comparison per item.
+      const tests = e.list.map(compileExpr);
       const negated = e.negated;
+      const o = compileExpr(e.operand);
       return (row, env) => {
-        const v = o(row, env);
-        if (v === null) return null;
+        if (o(row, env) === null) return null;
         let sawNull = false;
-        for (const item of list) {
-          const x = item(row, env);
-          if (x === null) sawNull = true;
-          else if (valuesEqual(v, x)) return !negated;
+        for (const t of tests) {
+          const r = t(row, env);
+          if (r === true) return !negated;
+          if (r === null) sawNull = true;
         }
         return sawNull ? null : negated;
       };

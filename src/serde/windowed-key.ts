@@ -13,13 +13,16 @@ function isAllNull(key: readonly unknown[]): boolean {
   return true;
 }
 
-/** A key whose columns are all null has no bytes (ksqlDB writes a null key). */
+/**
+ * A single-column key that is null has no bytes (ksqlDB writes a null key); a multi-column key
+ * with null columns is still written (JSON `{"A":null,"B":null}`), as ksqlDB does.
+ */
 export function createPlainKeySerde(inner: RowSerde): KeySerde {
   return {
     columns: inner.columns,
     windowed: false,
     serialize(key, _window, _topic) {
-      return isAllNull(key) ? null : inner.serialize(key, _topic);
+      return key.length <= 1 && isAllNull(key) ? null : inner.serialize(key, _topic);
     },
     deserialize(bytes, topic) {
       // Keyless sources ignore whatever key bytes a record carries.

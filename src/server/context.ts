@@ -76,6 +76,11 @@ export class ServerContext {
     };
   }
 
+  /** Server-side log for failures clients only see as "check the server logs". */
+  logError(what: string, err: unknown): void {
+    console.error(`${new Date().toISOString()} ERROR ${what}:`, err);
+  }
+
   entityContext(): EntityContext {
     return {
       nextCommandSequenceNumber: () => ++this.#commandSequence,

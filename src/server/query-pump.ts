@@ -12,7 +12,8 @@ import type { QueryWriter } from './wire/query-formats.ts';
 /** Pull-query output waits for the client once this much is queued. */
 const PULL_HIGH_WATER_BYTES = 64 * 1024;
 
-export async function pumpQuery(ctx: ServerContext, ex: Exchange, handle: QueryHandle, writer: QueryWriter): Promise<void> {
+/** `onQueryClosed` runs as soon as the query is closed, before the rest of the output is flushed. */
+export async function pumpQuery(ctx: ServerContext, ex: Exchange, handle: QueryHandle, writer: QueryWriter, onQueryClosed: () => void): Promise<void> {
   const out = ex.startStream(200, writer.contentType);
   const abort = () => handle.close();
   ex.onAbort(abort);
@@ -45,6 +46,7 @@ export async function pumpQuery(ctx: ServerContext, ex: Exchange, handle: QueryH
   } finally {
     ctx.openStreams.delete(abort);
     handle.close();
+    onQueryClosed();
     // Let the engine release the iterator; never wait on it (it may be parked in a read).
     iterator.return?.().catch(() => {});
   }

@@ -21,7 +21,9 @@ export async function runQuery(ctx: ServerContext, ex: Exchange, request: QueryR
   try {
     handle = await ctx.engine.query(session, request.sql);
   } catch (err) {
-    return sendError(ex, queryEndpointError(err, request.sql));
+    const wire = queryEndpointError(err, request.sql);
+    if (wire.status >= 500) ctx.logError(`starting query ${request.sql}`, err);
+    return sendError(ex, wire);
   }
   if (ex.aborted) return handle.close();
   if (handle.kind === 'push' && ctx.pushQueries.activeCount >= ctx.limits.maxPushQueries) {
@@ -33,7 +35,7 @@ export async function runQuery(ctx: ServerContext, ex: Exchange, request: QueryR
   }
   const release = handle.kind === 'push' ? ctx.pushQueries.track(handle, closable) : () => {};
   try {
-    await pumpQuery(ctx, ex, handle, createQueryWriter(format, { queryId: handle.queryId, columns: handle.columns }, handle.kind === 'pull'));
+    await pumpQuery(ctx, ex, handle, createQueryWriter(format, { queryId: handle.queryId, columns: handle.columns }, handle.kind === 'pull'), release);
   } finally {
     release();
   }

@@ -125,7 +125,13 @@ function dispatch(ctx: ServerContext, router: Router, ex: Exchange): void {
   try {
     result = found.route.handler(ex, found.match);
   } catch (err) {
+    ctx.logError(`${ex.method} ${ex.path}`, err);
     return sendInternalError(ex, err);
   }
-  if (result instanceof Promise) result.catch((err: unknown) => sendInternalError(ex, err));
+  if (result instanceof Promise) {
+    result.catch((err: unknown) => {
+      ctx.logError(`${ex.method} ${ex.path}`, err);
+      sendInternalError(ex, err);
+    });
+  }
 }

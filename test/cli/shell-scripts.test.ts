@@ -17,12 +17,18 @@ interface Run {
   readonly stderr: string;
 }
 
-function cli(args: readonly string[], stdin = ''): Promise<Run> {
+function cli(args: readonly string[], stdin = '', interruptWhen?: RegExp): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RIFFLE, 'cli', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '40' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      if (interruptWhen?.test(stdout)) {
+        interruptWhen = undefined;
+        child.kill('SIGINT');
+      }
+    });
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', reject);
@@ -117,4 +123,12 @@ test('an unreachable server is an error, not a hang', async () => {
   const run = await cli(['http://127.0.0.1:1', '-e', 'SHOW STREAMS;']);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /Could not reach the server: connect ECONNREFUSED 127.0.0.1:1/);
+});
+
+test('Ctrl-C (SIGINT) ends a push query run by -e, and the statements after it still run', async () => {
+  const setup = "CREATE STREAM pushed (id INT KEY, name STRING) WITH (kafka_topic='p', value_format='json'); INSERT INTO pushed VALUES (1, 'ann');";
+  const run = await cli([server.url, '-e', `${setup} SELECT name FROM pushed EMIT CHANGES; SHOW STREAMS;`], '', /\|ann\s+\|\n/);
+  assert.equal(run.stderr, '');
+  assert.equal(run.code, 0);
+  assert.match(run.stdout, /\|ann\s+\|\n\+-+\+\nQuery terminated\n Stream Name[^]*\n PUSHED /);
 });

@@ -115,7 +115,7 @@ describe('inserts wire', () => {
   test('rows keep exact DECIMAL and BIGINT values', () => {
     const types = new Map([['D', decimalType(4, 2)], ['B', BIGINT]]);
     const row = parseInsertRow('{"D":1.50,"B":9007199254740993,"X":1.5,"S":{"D":2.50}}', (k) => types.get(k));
-    assert.ok(row['D'] instanceof Decimal && row['D'].toString() === '1.50');
+    assert.equal(row['D'], '1.50');
     assert.equal(row['B'], 9007199254740993n);
     assert.equal(row['X'], 1.5);
     assert.deepEqual(row['S'], { D: 2.5 });

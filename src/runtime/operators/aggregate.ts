@@ -48,6 +48,7 @@ export function aggregateOperator(step: Step & { kind: 'Aggregate' }, ctx: Opera
 
   if (!spec) {
     return (c) => {
+      if (c.row === null && !c.old) return;
       if (c.key.length === keyCount && c.key.some((k) => k === null)) {
         ctx.processingError('RECORD_PROCESSING_ERROR', 'Skipping record: GROUP BY key is null', c);
         return;

@@ -25,9 +25,18 @@ export function rekeyOperator(step: Step & { kind: 'Rekey' }, ctx: OperatorConte
     }
     return keepsInput ? [...out, ...row] : out;
   };
+  const inputWidth = step.input.layout.length;
+  const inputKeyCount = step.input.keyCount;
   if (!step.input.isTable) {
     return (c) => {
-      if (c.row === null) return;
+      if (c.row === null) {
+        // A null value still has a key: compute what can be computed from the key alone.
+        const stub = new Array<unknown>(inputWidth).fill(null);
+        for (let i = 0; i < inputKeyCount; i++) stub[i] = c.key[i];
+        const key = compute(stub, c).slice(0, keyCount);
+        emit({ ...c, row: null, key, old: undefined });
+        return;
+      }
       const row = compute(c.row, c);
       emit({ ...c, row, key: row.slice(0, keyCount), old: undefined });
     };

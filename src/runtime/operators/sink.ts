@@ -49,7 +49,6 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
       ctx.processingError('SERIALIZATION_ERROR', `Error serializing record for topic ${topic}: ${(e as Error).message}`, c, topic);
       return;
     }
-    if (c.row === null && !input.isTable) return;
     ctx.send({ topic, partition: undefined, key, value, timestamp, headers: c.headers });
   };
 }

@@ -48,7 +48,6 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
       ctx.processingError('DESERIALIZATION_ERROR', `Failed to deserialize value from topic: ${topic}. ${(e as Error).message}`, undefined, topic);
       return;
     }
-    if (data === null && !step.isTable) return;
     let row: unknown[] | null = null;
     let timestamp = rec.timestamp;
     if (data !== null) {

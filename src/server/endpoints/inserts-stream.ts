@@ -73,6 +73,7 @@ async function insertsStream(ctx: ServerContext, ex: Exchange, format: 'delimite
       try {
         await ctx.engine.insertRow(session, name, row);
       } catch (err) {
+        if (!(err instanceof KsqlError)) ctx.logError(`inserting into ${name}`, err);
         const code = err instanceof KsqlError ? err.errorCode : SERVER_ERROR;
         const message = err instanceof KsqlError ? err.message : INSERT_PROCESSING_ERROR;
         out.write(writer.element(insertErrorJson(n, code, message)));
@@ -83,6 +84,7 @@ async function insertsStream(ctx: ServerContext, ex: Exchange, format: 'delimite
       await out.drained();
     }
   } catch (err) {
+    if (!(err instanceof LineTooLongError)) ctx.logError(`reading inserts into ${name}`, err);
     const message = err instanceof LineTooLongError ? err.message : INSERT_PROCESSING_ERROR;
     out.write(writer.element(insertErrorJson(seq, err instanceof LineTooLongError ? PAYLOAD_TOO_LARGE : SERVER_ERROR, message)));
   }

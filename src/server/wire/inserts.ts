@@ -1,7 +1,6 @@
 // /inserts-stream wire format: acks and InsertError objects, delimited or as one JSON array, and the
 // JSON-to-value conversion of inserted rows (numbers read losslessly for DECIMAL and BIGINT columns).
 
-import { Decimal } from '../../common/decimal.ts';
 import type { SqlType } from '../../common/sql-type.ts';
 import { DELIMITED, JSON_TYPE } from './media-types.ts';
 
@@ -40,8 +39,9 @@ export function createAckWriter(format: 'delimited' | 'json'): AckWriter {
 }
 
 /**
- * Parses one row line. Numbers keep their source text so DECIMAL columns get an exact Decimal and
- * BIGINT columns an exact bigint; other values stay as JSON gives them (the engine coerces them).
+ * Parses one row line. Numbers are read losslessly where a double would lose digits: a DECIMAL
+ * column gets the number's exact source text (the engine casts text to DECIMAL exactly, as for a JSON
+ * string) and a BIGINT column an exact bigint; other values stay as JSON gives them.
  * Only top-level fields are typed here; nested values are left to the engine.
  * Throws SyntaxError on malformed JSON or a non-object.
  */
@@ -61,7 +61,7 @@ export function parseInsertRow(line: string, columnType: (name: string) => SqlTy
   const row = value as Record<string, unknown>;
   for (const [key, source] of sources.get(row) ?? []) {
     const t = columnType(key);
-    if (t?.kind === 'DECIMAL') row[key] = Decimal.parse(source);
+    if (t?.kind === 'DECIMAL') row[key] = source;
     else if (t?.kind === 'BIGINT' && /^-?\d+$/.test(source)) row[key] = BigInt(source);
   }
   return row;

@@ -1,0 +1,88 @@
+// Child process of the engine benchmark: runs one workload over a prepared data directory (or the
+// JSON roof over generated records) and prints one JSON result line; progress goes to stderr.
+// Usage: node bench/engine-workload.ts <workload|roof> <dataDir> <records> <background|manual>
+import { openEngine } from '../src/engine/engine.ts';
+import { topicPartitionKey } from '../src/log/log.ts';
+import { CREATE_SOURCE, recordJson, WORKLOADS } from './engine-records.ts';
+
+export interface WorkloadResult {
+  readonly name: string;
+  readonly records: number;
+  readonly elapsedMs: number;
+  readonly rps: number;
+  readonly peakRssMb: number;
+  readonly outputRecords: number;
+}
+
+const [name = '', dataDir = '', recordsArg = '0', mode = 'background'] = process.argv.slice(2);
+const records = Number(recordsArg);
+const progress = (line: string): void => {
+  process.stderr.write(`  [${name}] ${line}\n`);
+};
+
+async function runRoof(): Promise<Omit<WorkloadResult, 'peakRssMb'>> {
+  const texts: string[] = new Array<string>(records);
+  for (let i = 0; i < records; i++) texts[i] = recordJson(i);
+  let sink = 0;
+  for (let i = 0; i < Math.min(records, 100_000); i++) sink += JSON.stringify(JSON.parse(texts[i]!)).length;
+  const t0 = performance.now();
+  for (let i = 0; i < records; i++) sink += JSON.stringify(JSON.parse(texts[i]!)).length;
+  const elapsedMs = performance.now() - t0;
+  if (sink === 0) throw new Error('unreachable');
+  return { name, records, elapsedMs, rps: (records / elapsedMs) * 1000, outputRecords: records };
+}
+
+async function runWorkload(): Promise<Omit<WorkloadResult, 'peakRssMb'>> {
+  const workload = WORKLOADS.find((w) => w.name === name);
+  if (!workload) throw new Error(`unknown workload ${name}`);
+  const engine = await openEngine({
+    dataDir, scheduling: mode === 'manual' ? 'manual' : 'background',
+    properties: { 'ksql.streams.auto.offset.reset': 'earliest' },
+  });
+  try {
+    const session = engine.newSession();
+    await engine.execute(session, CREATE_SOURCE);
+    const t0 = performance.now();
+    const [outcome] = await engine.execute(session, workload.statement);
+    const queryId = outcome?.kind === 'CommandStatus' ? outcome.queryId : undefined;
+    const runner = queryId === undefined ? undefined : engine.runners.get(queryId);
+    if (!runner) throw new Error(`${name}: no persistent query started`);
+    if (mode === 'manual') await engine.runUntilIdle();
+    else await waitForCompletion(engine, runner.subs.flatMap((s) => s.inputTopics), `_confluent-ksql-${engine.serviceId}query_${queryId}`);
+    const elapsedMs = performance.now() - t0;
+    const sinkTopic = engine.persistentQueries()[0]!.sinkTopics[0]!;
+    return { name, records, elapsedMs, rps: (records / elapsedMs) * 1000, outputRecords: await engine.log.endOffset(sinkTopic, 0) };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Done when the query's committed offsets reach the end of every input (outputs commit with them). */
+async function waitForCompletion(engine: Awaited<ReturnType<typeof openEngine>>, topics: readonly string[], group: string): Promise<void> {
+  let lastReport = performance.now();
+  for (;;) {
+    const committed = await engine.log.committedOffsets(group);
+    let done = true;
+    let sourceCommitted = 0;
+    for (const t of new Set(topics)) {
+      const partitions = (await engine.log.describeTopic(t))?.partitions ?? 1;
+      for (let p = 0; p < partitions; p++) {
+        const c = committed.get(topicPartitionKey(t, p)) ?? 0;
+        if (t === 'orders') sourceCommitted += c;
+        if (c < (await engine.log.endOffset(t, p))) done = false;
+      }
+    }
+    if (done && sourceCommitted >= records) return;
+    const q = engine.persistentQueries()[0];
+    if (q?.state === 'ERROR') throw new Error(`query failed: ${q.error}`);
+    if (performance.now() - lastReport > 5000) {
+      progress(`${sourceCommitted.toLocaleString('en-US')} / ${records.toLocaleString('en-US')} input records committed`);
+      lastReport = performance.now();
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const result = name === 'roof' ? await runRoof() : await runWorkload();
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ ...result, peakRssMb } satisfies WorkloadResult)}\n`);
