@@ -3,7 +3,7 @@
 // Usage: node bench/engine-workload.ts <workload|roof> <dataDir> <records> <background|manual>
 import { openEngine } from '../src/engine/engine.ts';
 import { topicPartitionKey } from '../src/log/log.ts';
-import { CREATE_SOURCE, recordJson, WORKLOADS } from './engine-records.ts';
+import { CREATE_SOURCE, recordJson, SOURCE_TOPIC, WORKLOADS } from './engine-records.ts';
 
 export interface WorkloadResult {
   readonly name: string;
@@ -68,7 +68,7 @@ async function waitForCompletion(engine: Awaited<ReturnType<typeof openEngine>>,
       const partitions = (await engine.log.describeTopic(t))?.partitions ?? 1;
       for (let p = 0; p < partitions; p++) {
         const c = committed.get(topicPartitionKey(t, p)) ?? 0;
-        if (t === 'orders') sourceCommitted += c;
+        if (t === SOURCE_TOPIC) sourceCommitted += c;
         if (c < (await engine.log.endOffset(t, p))) done = false;
       }
     }

@@ -120,9 +120,7 @@ export function planAggregation(
   }
 
   // Re-key by the group expressions (through a topic unless the key is unchanged).
-  const sameKey = !input.isTable || true
-    ? groupExprs.length === input.keyCount && groupExprs.every((g, i) => g.kind === 'Column' && g.index === i)
-    : false;
+  const sameKey = groupExprs.length === input.keyCount && groupExprs.every((g, i) => g.kind === 'Column' && g.index === i);
   const rowtimeIdx = input.layout.findIndex((c) => c.name === 'ROWTIME');
   const rekeyExprs: BoundExpr[] = [...groupExprs, ...argExprs,
     ...(rowtimeIdx >= 0 ? [{ kind: 'Column', type: BIGINT, index: rowtimeIdx, name: 'ROWTIME' } as BoundExpr] : [])];

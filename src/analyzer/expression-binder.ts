@@ -5,7 +5,7 @@
 import { statementError } from '../common/errors.ts';
 import { Decimal } from '../common/decimal.ts';
 import {
-  arrayType, BIGINT, BOOLEAN, DATE, decimalType, DOUBLE, formatType, INTEGER, isNumeric, mapType, STRING, structType,
+  arrayType, BIGINT, BOOLEAN, decimalType, DOUBLE, formatType, INTEGER, isNumeric, mapType, STRING, structType,
   TIMESTAMP, type SqlType,
 } from '../common/sql-type.ts';
 import type { ArgInfo, FunctionRegistry } from '../functions/function-types.ts';

@@ -183,7 +183,16 @@ export function planQuery(query: Query, ctx: PlanContext): PlannedQuery {
     }
   }
 
-  return project(step, items, keyItemOf, keyExprs.length, (e) => bindIn(e, scope, 'SELECT', tfReplace), ctx, from, scope, internalTopics, stores,
+  // Join outputs carry their key in the leading columns: key items read it there, so table
+  // joins can compute the key of a tombstone and outer joins get the key when a side is null.
+  const joinKeyItems = new Map<Expr, number>();
+  if (from.join) for (const [k, i] of keyItemOf) joinKeyItems.set(items[i]!.expr, k);
+  const joinReplace = (e: Expr): BoundExpr | undefined => {
+    const k = joinKeyItems.get(e);
+    if (k === undefined) return tfReplace(e);
+    return { kind: 'Column', type: step.layout[k]!.type, index: k, name: step.layout[k]!.name };
+  };
+  return project(step, items, keyItemOf, keyExprs.length, (e) => bindIn(e, scope, 'SELECT', joinReplace), ctx, from, scope, internalTopics, stores,
     step.windowed ? windowInfoOf(from) : undefined);
 }
 
@@ -207,7 +216,7 @@ function missingKeyError(sink: string, word: string, missing: Expr[], from: From
   if (from.join) {
     const alts = from.join.keyDisplay;
     if (from.join.syntheticKey) {
-      return statementError(`The query used to build \`${sink}\` must include the join expression ROWKEY in its projection (eg, SELECT ROWKEY...).\nROWKEY was added as a synthetic key column because the join criteria did not match any source column.`);
+      return statementError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the join expression ROWKEY in its projection (eg, SELECT ROWKEY...).\nROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased.`);
     }
     const plural = alts.length > 1;
     return statementError(`The query used to build \`${sink}\` must include the join expression${plural ? 's' : ''} ${joinWords(alts, 'or')} in its projection (eg, SELECT ${alts[0]}...).`);

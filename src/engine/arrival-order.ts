@@ -23,7 +23,7 @@ export class ArrivalOrder {
 
   /** A Log that records the arrival order of every append and committed transaction. */
   wrap(log: Log): Log {
-    const order = this;
+    const record = (topic: string, records: readonly ProduceRecord[], offsets: readonly number[]): void => this.record(topic, records, offsets);
     // Methods are captured bound, so later wrapping of the returned object cannot loop back.
     const append = log.append.bind(log);
     const begin = log.beginTransaction.bind(log);
@@ -42,7 +42,7 @@ export class ArrivalOrder {
       close: log.close.bind(log),
       append: async (topic: string, records: readonly ProduceRecord[]) => {
         const offsets = await append(topic, records);
-        order.record(topic, records, offsets);
+        record(topic, records, offsets);
         return offsets;
       },
       beginTransaction: async (id: string): Promise<LogTransaction> => {
@@ -56,7 +56,7 @@ export class ArrivalOrder {
           commitOffsets: (group, offsets) => txn.commitOffsets(group, offsets),
           commit: async () => {
             const offsets = await txn.commit();
-            appends.forEach(([topic, records], i) => order.record(topic, records, offsets[i]!));
+            appends.forEach(([topic, records], i) => record(topic, records, offsets[i]!));
             return offsets;
           },
           abort: () => txn.abort(),

@@ -3,8 +3,9 @@
 // It knows nothing about SQL, formats or queries: keys and values are bytes.
 //
 // Guarantees every implementation gives:
-// - Offsets in a partition start at 0 and grow by one per appended record (compaction may leave gaps
-//   on read, never reuses an offset).
+// - Offsets in a partition start at 0 and grow with every appended record (compaction, and Kafka's
+//   transaction markers, may leave gaps on read; an offset is never reused).
+// - Records appended to a compacted topic must have a key (Kafka refuses keyless records there).
 // - `append` resolves only once the records are durable under the backend's rule (see each backend)
 //   and returns their offsets; records of one append to one partition keep their order.
 // - `read` returns records with offset >= `from`, in offset order, at most `maxRecords` of them.

@@ -73,6 +73,8 @@ export type Step =
       readonly rightStore: string;
       /** Output key: take it from the left or the right row (for RIGHT/FULL joins with a null side, the other). */
       readonly keyFrom: 'LEFT' | 'RIGHT' | 'ANY';
+      /** A third store: the outer-join buffer (SS with GRACE) or the FK subscriptions (FK). */
+      readonly auxStore?: string;
     })
   | (StepBase & {
       readonly kind: 'Sink';

@@ -177,8 +177,8 @@ function toBigint(v: unknown, from: SqlType): bigint {
     case 'DOUBLE': {
       const d = v as number;
       if (Number.isNaN(d)) return 0n;
-      if (d >= 9223372036854775807) return 9223372036854775807n;
-      if (d <= -9223372036854775808) return -9223372036854775808n;
+      if (d >= 2 ** 63) return 9223372036854775807n;
+      if (d <= -(2 ** 63)) return -9223372036854775808n;
       return BigInt(Math.trunc(d));
     }
     case 'DECIMAL': {
