@@ -297,13 +297,16 @@ export function coerce(b: BoundExpr, to: SqlType): BoundExpr {
 function bindArithmetic(op: '+' | '-' | '*' | '/' | '%', left: BoundExpr, right: BoundExpr, ast: Expr): BoundExpr {
   const lt = left.type;
   const rt = right.type;
-  if ((lt?.kind === 'STRING' || lt === null) && (rt?.kind === 'STRING' || rt === null) && op === '+' && (lt || rt)) {
+  if (lt === null || rt === null) {
+    throw statementError(`Error processing expression: ${formatExpr(ast)}. Arithmetic on types ${lt ? formatType(lt) : 'null'} and ${rt ? formatType(rt) : 'null'} are not supported.`);
+  }
+  if (lt.kind === 'STRING' && rt.kind === 'STRING' && op === '+') {
     return { kind: 'Arithmetic', type: STRING, op, left, right };
   }
-  const l = lt ?? rt;
-  const r = rt ?? lt;
-  if (!l || !r || !isNumeric(l) || !isNumeric(r)) {
-    throw statementError(`Error processing expression: ${formatExpr(ast)}. Unsupported arithmetic types. ${lt ? formatType(lt) : 'NULL'} ${rt ? formatType(rt) : 'NULL'}`);
+  const l = lt;
+  const r = rt;
+  if (!isNumeric(l) || !isNumeric(r)) {
+    throw statementError(`Error processing expression: ${formatExpr(ast)}. Arithmetic on types ${formatType(lt)} and ${formatType(rt)} are not supported.`);
   }
   let type: SqlType;
   if (l.kind === 'DOUBLE' || r.kind === 'DOUBLE') type = DOUBLE;

@@ -174,7 +174,10 @@ function planNode(node: JoinNode, ctx: PlanContext, prefix: string, internalTopi
   } else if (left.partitions !== right.partitions && !fk) {
     throw statementError(`Can't join \`${left.sources[0]!.alias}\` with \`${right.name}\` since the number of partitions don't match. \`${left.sources[0]!.alias}\` partitions = ${left.partitions}; \`${right.name}\` partitions = ${right.partitions}. Please repartition either one so that the number of partitions match.`);
   }
-  const rekeyed = l !== left;
+  // Store names follow the sides ksqlDB itself re-keys (the other is re-keyed only here): a key
+  // format mismatch re-keys the right side unless the left is re-keyed (into the right's format).
+  const realL = needL;
+  const realR = !fk && (!rightIsKey || (!realL && left.keyFormat !== right.keyFormat));
 
   // Output key: the join key (a synthetic ROWKEY for FULL OUTER joins), or the left's primary key for FK joins.
   const keyCols: LayoutColumn[] = fk
@@ -197,18 +200,19 @@ function planNode(node: JoinNode, ctx: PlanContext, prefix: string, internalTopi
   const storeNames: string[] = [];
   let aux: string | undefined;
   if (variant === 'SS') {
-    const n = String(8 + (rekeyed ? 8 : 0)).padStart(10, '0');
-    const n1 = String(9 + (rekeyed ? 8 : 0)).padStart(10, '0');
+    const base = 8 + (realL ? 4 : 0) + (realR ? 4 : 0);
+    const n = String(base).padStart(10, '0');
+    const n1 = String(base + 1).padStart(10, '0');
     const leftOuter = node.type === 'LEFT' || node.type === 'FULL';
     const rightOuter = node.type === 'RIGHT' || node.type === 'FULL';
     storeNames.push(`${prefix}KSTREAM-${node.type === 'FULL' ? 'OUTERTHIS' : 'JOINTHIS'}-${n}-store`,
       `${prefix}KSTREAM-${leftOuter ? 'OUTEROTHER' : 'JOINOTHER'}-${n1}-store`);
     if (node.within?.grace && (leftOuter || rightOuter)) aux = `${prefix}KSTREAM-OUTERSHARED-${n}-store`;
   } else if (variant === 'ST') {
-    storeNames.push('', `${prefix}${rekeyed ? 'RightSourceKeyed-Materialize' : 'KafkaTopic_Right-Reduce'}`);
+    storeNames.push('', `${prefix}${realR ? 'RightSourceKeyed-Materialize' : 'KafkaTopic_Right-Reduce'}`);
   } else {
-    storeNames.push(`${prefix}${rekeyed ? 'LeftSourceKeyed-Materialize' : 'KafkaTopic_Left-Reduce'}`,
-      `${prefix}${rekeyed ? 'RightSourceKeyed-Materialize' : 'KafkaTopic_Right-Reduce'}`);
+    storeNames.push(`${prefix}${realL || realR ? 'LeftSourceKeyed-Materialize' : 'KafkaTopic_Left-Reduce'}`,
+      `${prefix}${realL || realR ? 'RightSourceKeyed-Materialize' : 'KafkaTopic_Right-Reduce'}`);
     if (fk) aux = `${prefix}KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE`;
   }
   for (const s of [...storeNames, ...(aux ? [aux] : []), ...(aux && variant === 'SS' ? [`${aux}-right`] : [])]) {
@@ -279,6 +283,8 @@ export function planJoin(query: Query, ctx: PlanContext, internalTopics: string[
       const slots = rel.slots.filter((s) => q === undefined || s.alias === q);
       if (slots.length === 0) throw statementError(`Source '${q}' not found in scope.`);
       const out: { name: string; qualifier: string | undefined; outputName: string }[] = [];
+      // `*` over a FULL OUTER join starts with the synthetic key.
+      if (q === undefined && rel.synthetic) out.push({ name: synthName, qualifier: undefined, outputName: synthName });
       for (const s of slots) {
         const pseudo = 3 + (s.windowed ? 2 : 0);
         const keys = s.layout.slice(0, s.keyCount).map((c) => c.name);
@@ -288,7 +294,9 @@ export function planJoin(query: Query, ctx: PlanContext, internalTopics: string[
       }
       return out;
     },
-    refName: (r) => (r.source !== undefined ? `${r.source}_${r.name}` : r.name),
+    // A qualified column is prefixed with its alias when another source has a column of that name.
+    refName: (r) => (r.source !== undefined && rel.slots.filter((s) => s.layout.some((c) => c.name === r.name)).length > 1
+      ? `${r.source}_${r.name}` : r.name),
     join: { keyExprs, keyAlternatives, keyDisplay, syntheticKey: rel.synthetic },
   };
 }

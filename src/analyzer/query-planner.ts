@@ -91,7 +91,7 @@ export function planQuery(query: Query, ctx: PlanContext): PlannedQuery {
   );
   if (ctx.persistent) {
     for (const it of items) {
-      if (!it.aliased && it.expr.kind === 'ColumnRef' && ['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND'].includes(it.expr.name)) {
+      if (!it.aliased && it.expr.kind === 'ColumnRef' && it.name === it.expr.name && ['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND'].includes(it.expr.name)) {
         throw statementError(`Reserved column name in select: \`${it.expr.name}\`. Please remove or alias the column.`);
       }
     }

@@ -69,6 +69,7 @@ export class QueryRunner {
           })),
           log: this.#o.log, stores: this.#o.stores, group: this.#o.group, changelogTopic,
           partitionsOf: (t) => this.#partitions.get(t) ?? 1,
+          changelogPartitions: partitions,
           sequenceOf: this.#o.sequenceOf, processingError: this.#o.processingError, repartition: true,
           startFrom: this.#o.startFrom,
         }));

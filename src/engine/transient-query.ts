@@ -1,10 +1,12 @@
 // Transient queries: pull queries (answered from a table's materialized store, or a bounded scan
 // of a stream) and push queries (EMIT CHANGES, streamed until LIMIT or close).
 
+import { randomUUID } from 'node:crypto';
 import { statementError } from '../common/errors.ts';
 import { planQuery, type PlannedQuery } from '../analyzer/query-planner.ts';
 import type { Step } from '../plan/steps.ts';
-import type { Query } from '../sql/ast.ts';
+import type { Expr, Query } from '../sql/ast.ts';
+import { walkExpr } from '../analyzer/expr-walk.ts';
 import { compileExpr } from '../runtime/expression-compiler.ts';
 import { Task } from '../runtime/task.ts';
 import { splitTopology } from '../runtime/topology.ts';
@@ -25,14 +27,50 @@ export async function runTransientQuery(host: ExecutorHost, session: Session, qu
   const src = sourceName ? host.catalog.source(sourceName) : undefined;
   if (sourceName && !src) throw statementError(`${sourceName} does not exist.`, text);
   const isPull = query.emit === undefined;
-  const queryId = isPull ? `query_${Date.now()}` : `transient_${sourceName ?? 'JOIN'}_${Math.floor(Math.random() * 1e15)}${transientCounter++}`;
+  const queryId = isPull ? `query_${Date.now()}`
+    : isScalablePush(host, session, query) ? `SCALABLE_PUSH_QUERY_${randomUUID()}`
+    : `transient_${sourceName ?? 'JOIN'}_${Math.floor(Math.random() * 1e15)}${transientCounter++}`;
   const plan = planQuery(query, {
     source: (n) => host.catalog.source(n), functions: host.functions, types: (t) => host.catalog.type(t),
     queryId, internalTopicPrefix: `_confluent-ksql-${host.serviceId}transient_${queryId}-`, persistent: false, sinkName: undefined,
   });
   const columns = outputColumns(plan, isPull);
+  if (isPull) checkPullPseudoColumns(query, text);
   if (isPull && src?.type === 'TABLE') return pullFromTable(host, plan, query, columns, queryId, text);
   return runStreaming(host, session, plan, query, columns, queryId, isPull);
+}
+
+/**
+ * ksqlDB runs simple push queries over the output of a persistent query as "scalable push
+ * queries" when `ksql.query.push.v2.enabled` is set and they read from the latest offset.
+ */
+function isScalablePush(host: ExecutorHost, session: Session, query: Query): boolean {
+  if (host.property(session, 'ksql.query.push.v2.enabled') !== 'true') return false;
+  const reset = host.property(session, 'ksql.streams.auto.offset.reset') ?? host.property(session, 'auto.offset.reset');
+  if (reset === 'earliest') return false;
+  if (query.from.kind !== 'AliasedSource' || query.groupBy || query.partitionBy || query.window) return false;
+  const name = query.from.name;
+  return host.catalog.queries().some((q) => q.sinks.includes(name));
+}
+
+/** ROWPARTITION and ROWOFFSET are not available to pull queries (ksqlDB's rule). */
+function checkPullPseudoColumns(query: Query, text: string): void {
+  const bad = (e: Expr): string[] => {
+    const out: string[] = [];
+    walkExpr(e, (x) => {
+      if (x.kind === 'ColumnRef' && (x.name === 'ROWPARTITION' || x.name === 'ROWOFFSET')) out.push(x.name);
+      return true;
+    });
+    return out;
+  };
+  const inSelect = query.select.flatMap((s) => (s.kind === 'SingleColumn' ? bad(s.expr) : []));
+  if (inSelect.length > 0) {
+    throw statementError(`Pull queries don't support the following columns in SELECT clauses: ${[...new Set(inSelect)].map((n) => `\`${n}\``).join(', ')}\n`, text);
+  }
+  const inWhere = query.where ? bad(query.where) : [];
+  if (inWhere.length > 0) {
+    throw statementError(`Pull queries don't support the following columns in WHERE clauses: ${[...new Set(inWhere)].map((n) => `\`${n}\``).join(', ')}\n`, text);
+  }
 }
 
 function outputColumns(plan: PlannedQuery, isPull: boolean): QueryColumn[] {
@@ -42,7 +80,7 @@ function outputColumns(plan: PlannedQuery, isPull: boolean): QueryColumn[] {
   return root.layout.map((c, i) => {
     const e = exprs[i];
     const isWindowBound = e?.kind === 'Column' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND') && findSource(root)?.windowed;
-    const isKey = isPull && e !== undefined && e.kind === 'Column' && (e.index < sourceKeyCount || Boolean(isWindowBound)) && root.kind === 'Project' && !hasAggregate(root);
+    const isKey = isPull && findSource(root)?.isTable === true && e !== undefined && e.kind === 'Column' && (e.index < sourceKeyCount || Boolean(isWindowBound)) && root.kind === 'Project' && !hasAggregate(root);
     return { name: c.name, type: c.type, isKey };
   });
 }

@@ -38,6 +38,8 @@ export interface TaskOptions {
   /** Internal topic name of a store's changelog; undefined = no changelog (transient). */
   readonly changelogTopic: ((store: string) => string) | undefined;
   readonly partitionsOf: (topic: string) => number;
+  /** Partitions of changelog topics this task creates when missing. */
+  readonly changelogPartitions?: number;
   readonly sequenceOf: (topic: string, partition: number, offset: number) => number | undefined;
   readonly processingError: ProcessingErrorSink;
   readonly repartition: boolean;
@@ -80,6 +82,13 @@ export class Task {
       const storeId = `${this.#o.queryId}.${name}.${this.#o.partition}`;
       const state = await this.#o.stores.open(storeId);
       const changelog = this.#o.changelogTopic?.(name) ?? '';
+      if (changelog && !(await this.#o.log.describeTopic(changelog))) {
+        try {
+          await this.#o.log.createTopic(changelog, { partitions: this.#o.changelogPartitions ?? this.#o.partition + 1, cleanupPolicy: 'compact' });
+        } catch (e) {
+          if (!(await this.#o.log.describeTopic(changelog))) throw e;
+        }
+      }
       const ts = new TaskStore<unknown>(name, changelog, state, codec);
       if (changelog) await this.#restore(ts);
       this.#stores.set(name, ts);
