@@ -5,6 +5,7 @@
 import { statementError } from '../common/errors.ts';
 import { BIGINT, type SqlType } from '../common/sql-type.ts';
 import type { Column } from '../catalog/schema.ts';
+import type { SourceInfo } from '../engine/engine-api.ts';
 import type { ResolvedAggregate } from '../functions/function-types.ts';
 import type { LayoutColumn, Step, WindowSpec } from '../plan/steps.ts';
 import type { WindowInfo } from '../serde/format.ts';
@@ -32,24 +33,24 @@ export function durationMs(d: Duration): number {
   return d.value * (unitMs(d.unit) ?? 1);
 }
 
-export function windowSpec(w: WindowExpr): WindowSpec {
+export function windowSpec(w: WindowExpr, defaultGraceMs = DEFAULT_GRACE_MS): WindowSpec {
   const graceMs = w.grace ? durationMs(w.grace) : undefined;
   const retentionMs = w.retention ? durationMs(w.retention) : undefined;
   switch (w.kind) {
     case 'Tumbling': {
       const size = durationMs(w.size);
-      return { type: 'TUMBLING', sizeMs: size, advanceMs: size, graceMs: graceMs ?? DEFAULT_GRACE_MS, retentionMs };
+      return { type: 'TUMBLING', sizeMs: size, advanceMs: size, graceMs: graceMs ?? defaultGraceMs, retentionMs };
     }
     case 'Hopping': {
       const size = durationMs(w.size);
       const advance = durationMs(w.advance);
       if (advance > size) throw statementError(`Window advance must be less than or equal to window size. Got advance ${advance}ms and size ${size}ms`);
       if (advance <= 0) throw statementError('Window advance must be positive.');
-      return { type: 'HOPPING', sizeMs: size, advanceMs: advance, graceMs: graceMs ?? DEFAULT_GRACE_MS, retentionMs };
+      return { type: 'HOPPING', sizeMs: size, advanceMs: advance, graceMs: graceMs ?? defaultGraceMs, retentionMs };
     }
     case 'Session': {
       const gap = durationMs(w.gap);
-      return { type: 'SESSION', sizeMs: gap, advanceMs: gap, graceMs: graceMs ?? DEFAULT_GRACE_MS, retentionMs };
+      return { type: 'SESSION', sizeMs: gap, advanceMs: gap, graceMs: graceMs ?? defaultGraceMs, retentionMs };
     }
   }
 }
@@ -59,6 +60,10 @@ export function planAggregation(
   internalTopics: string[], stores: string[],
 ): AggregationResult {
   const groupBy = query.groupBy!;
+  const kafkaSources = sourcesOf(input).filter((src) => src.valueFormat.info.format === 'KAFKA').map((src) => src.name);
+  if (kafkaSources.length > 0) {
+    throw statementError(`Source(s) ${kafkaSources.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`);
+  }
   const bind = (e: Expr, clause: string) => bindExpr(e, { scope, functions: ctx.functions, types: ctx.types, clause });
   const groupExprs = groupBy.map((g) => {
     walkExpr(g, (e) => {
@@ -137,7 +142,9 @@ export function planAggregation(
     layout: rekeyLayout, keyCount: groupExprs.length,
   };
 
-  const window = query.window ? windowSpec(query.window) : undefined;
+  // EMIT FINAL windows without GRACE PERIOD close at their end (ksqlDB's behaviour); other windows
+  // keep Kafka Streams' 24-hour default grace.
+  const window = query.window ? windowSpec(query.window, query.emit === 'FINAL' ? 0 : DEFAULT_GRACE_MS) : undefined;
   const store = 'Aggregate-Aggregate-Materialize';
   stores.push(store);
   internalTopics.push(`${ctx.internalTopicPrefix}${store}-changelog`);
@@ -243,6 +250,12 @@ export function planAggregation(
     ? { type: window.type, sizeMs: window.type === 'SESSION' ? undefined : window.sizeMs }
     : undefined;
   return { root, key, value, window: windowInfo };
+}
+
+function sourcesOf(step: Step): SourceInfo[] {
+  if (step.kind === 'Source') return [step.source];
+  if (step.kind === 'Join') return [...sourcesOf(step.left), ...sourcesOf(step.right)];
+  return sourcesOf(step.input);
 }
 
 function resolveColumnType(e: Expr & { kind: 'ColumnRef' }, scope: Scope): SqlType | null {

@@ -36,6 +36,8 @@ interface Rel {
   readonly keyFormat: string;
   readonly partitions: number;
   readonly name: string;
+  /** True when rows are partitioned by a repartition topic (the engine's key encoding). */
+  readonly internal: boolean;
 }
 
 const ref = (alias: string, name: string, pos: Expr['pos']): Expr => ({ kind: 'ColumnRef', source: alias, name, pos } as Expr);
@@ -49,7 +51,7 @@ function leaf(rel: AliasedSource, ctx: PlanContext): Rel {
     step, sources: [{ alias, source: src }],
     slots: [{ alias, offset: 0, layout: step.layout, keyCount: step.keyCount, windowed: step.windowed }],
     equiv: src.schema.key.length === 1 ? [ref(alias, src.schema.key[0]!.name, rel.pos)] : [],
-    keyFormat: src.keyFormat.info.format, partitions: src.partitions, name: alias,
+    keyFormat: src.keyFormat.info.format, partitions: src.partitions, name: alias, internal: false,
   };
 }
 
@@ -81,7 +83,7 @@ function rekey(rel: Rel, key: BoundExpr, topic: string, internalTopics: string[]
     kind: 'Rekey', input: rel.step, exprs: [key], viaTopic: topic, layout, keyCount: 1,
     isTable: rel.step.isTable, windowed: rel.step.windowed,
   };
-  return { ...rel, step, slots: shift(rel.slots, 1), equiv: [] };
+  return { ...rel, step, slots: shift(rel.slots, 1), equiv: [], internal: true };
 }
 
 interface NodeResult extends Rel {
@@ -150,6 +152,9 @@ function planNode(node: JoinNode, ctx: PlanContext, prefix: string, internalTopi
       : `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${conditionText}.`);
   }
   const fk = lTable && rTable && !leftIsKey;
+  if (fk && node.left.kind === 'Join') {
+    throw statementError(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${conditionText}.`);
+  }
   if (fk && (node.type === 'RIGHT' || node.type === 'FULL')) {
     throw statementError(`${node.type === 'RIGHT' ? 'RIGHT' : 'FULL'} OUTER JOIN on a foreign key is not supported`);
   }
@@ -160,8 +165,8 @@ function planNode(node: JoinNode, ctx: PlanContext, prefix: string, internalTopi
   // encoding, so when one side goes through a topic both do.
   let l = left;
   let r: Rel = right;
-  const needL = !fk && !leftIsKey;
-  const needR = !fk && (!rightIsKey || left.keyFormat !== right.keyFormat);
+  const needL = !fk && (!leftIsKey || right.internal);
+  const needR = !fk && (!rightIsKey || left.keyFormat !== right.keyFormat || left.internal);
   if ((needL || needR) && left.step.windowed) {
     if (needL || !rightIsKey) throw statementError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.');
   } else if (needL || needR) {
@@ -176,7 +181,7 @@ function planNode(node: JoinNode, ctx: PlanContext, prefix: string, internalTopi
   }
   // Store names follow the sides ksqlDB itself re-keys (the other is re-keyed only here): a key
   // format mismatch re-keys the right side unless the left is re-keyed (into the right's format).
-  const realL = needL;
+  const realL = !fk && !leftIsKey;
   const realR = !fk && (!rightIsKey || (!realL && left.keyFormat !== right.keyFormat));
 
   // Output key: the join key (a synthetic ROWKEY for FULL OUTER joins), or the left's primary key for FK joins.
@@ -233,7 +238,7 @@ function planNode(node: JoinNode, ctx: PlanContext, prefix: string, internalTopi
   };
   return {
     step, slots, sources: [...left.sources, ...right.sources], equiv,
-    keyFormat: left.keyFormat, partitions: left.partitions, name: left.name,
+    keyFormat: left.keyFormat, partitions: left.partitions, name: left.name, internal: l.internal || r.internal,
     synthetic: !fk && !equiv.some((e) => e.kind === 'ColumnRef'), fk,
   };
 }

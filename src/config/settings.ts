@@ -68,7 +68,7 @@ export const SETTINGS: readonly SettingDef[] = [
   },
   {
     name: 'ksql.server.command.response.timeout.ms', type: 'long', default: '5000', scope: 'server', min: 0,
-    doc: 'How long /ksql waits for a statement to be executed before answering.',
+    doc: 'ksqlDB: how long /ksql waits for a distributed command to execute. Riffle executes each statement before answering, so this is accepted for compatibility only.',
   },
   {
     name: 'ksql.max.push.queries', type: 'int', default: '100', scope: 'server', min: 0,

@@ -78,24 +78,48 @@ export class QueryRunner {
     for (const t of this.#tasks) await t.init();
   }
 
-  /** Processes every task until no input is left (upstream sub-topologies first). */
+  /**
+   * Processes every task until no input is left, upstream sub-topologies first. Within a
+   * sub-topology the tasks are interleaved record by record in arrival order, so outputs appear
+   * in the order ksqlDB's test driver produces them whatever the partitioning.
+   */
   async runUntilIdle(): Promise<void> {
     if (this.#error) throw this.#error;
     if (this.#paused) return;
-    for (;;) {
-      let progressed = 0;
-      for (const t of this.#tasks) {
-        let n: number;
-        try {
-          n = await t.process(10_000);
-          await t.commit();
-        } catch (e) {
-          this.#error = e as Error;
-          throw e;
+    try {
+      for (;;) {
+        let progressed = 0;
+        for (const sub of this.subs) {
+          const tasks = this.#tasks.filter((t) => t.sub === sub);
+          progressed += tasks.length === 1 ? await tasks[0]!.process(100_000) : await this.#interleave(tasks);
+          for (const t of tasks) await t.commit();
         }
-        progressed += n;
+        if (progressed === 0) return;
       }
-      if (progressed === 0) return;
+    } catch (e) {
+      this.#error = e as Error;
+      throw e;
+    }
+  }
+
+  async #interleave(tasks: Task[]): Promise<number> {
+    let n = 0;
+    for (;;) {
+      let best: Task | undefined;
+      let bestKey: { seq: number | undefined; timestamp: number } | undefined;
+      for (const t of tasks) {
+        const k = await t.peekOrder();
+        if (!k) continue;
+        const better = !bestKey || (k.seq !== undefined && bestKey.seq !== undefined ? k.seq < bestKey.seq : k.timestamp < bestKey.timestamp);
+        if (better) {
+          best = t;
+          bestKey = k;
+        }
+      }
+      if (!best) return n;
+      n += await best.process(1);
+      // Committing each record keeps the sink's append order equal to the processing order.
+      await best.commit();
     }
   }
 

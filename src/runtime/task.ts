@@ -58,6 +58,7 @@ interface InputState {
 
 export class Task {
   readonly id: string;
+  readonly sub: SubTopology;
   readonly #o: TaskOptions;
   readonly #inputs: InputState[];
   #handlers!: ReadonlyMap<string, (rec: LogRecord, partition: number) => void>;
@@ -69,6 +70,7 @@ export class Task {
 
   constructor(options: TaskOptions) {
     this.id = options.id;
+    this.sub = options.sub;
     this.#o = options;
     this.#inputs = options.inputs.map((input) => ({ input, position: 0, buffer: [], cursor: 0, exhausted: false }));
   }
@@ -182,6 +184,18 @@ export class Task {
       }
     }
     return best;
+  }
+
+  /**
+   * The arrival order of the record this task would process next (undefined when it has none
+   * or the order is unknown); lets a runner interleave the tasks of one sub-topology exactly.
+   */
+  async peekOrder(): Promise<{ seq: number | undefined; timestamp: number } | undefined> {
+    await this.#fill();
+    const s = this.#next();
+    if (!s) return undefined;
+    const rec = s.buffer[s.cursor]!;
+    return { seq: this.#orderKey(s, rec), timestamp: rec.timestamp };
   }
 
   /** Processes up to `max` records; returns how many were processed. */

@@ -151,10 +151,17 @@ export function instantiate(sub: SubTopology, ctx: OperatorContext, repartition:
   else {
     const codec = repartitionCodec(root.step.layout);
     const topic = root.topic;
+    // Several records re-keyed from one input (a table row moving key: removal, then addition)
+    // keep their order downstream through a fractional sub-sequence.
+    let lastOrigin: number | undefined;
+    let sub = 0;
     build(root.step.input, rekeyOperator(root.step, ctx, (c) => {
+      const origin = ctx.currentSequence();
+      sub = origin === lastOrigin ? sub + 1 : 0;
+      lastOrigin = origin;
       ctx.send({
         topic, partition: undefined, key: TaskStore.keyOf(c.key),
-        value: codec.encode(c, ctx.currentSequence()), timestamp: c.timestamp, headers: c.headers,
+        value: codec.encode(c, origin === undefined ? undefined : origin + sub / 1024), timestamp: c.timestamp, headers: c.headers,
       });
     }));
   }

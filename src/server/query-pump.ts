@@ -26,8 +26,10 @@ export async function pumpQuery(ctx: ServerContext, ex: Exchange, handle: QueryH
       const next = await iterator.next();
       if (out.closed) break;
       if (next.done) {
+        // ksqlDB: pull queries (tables) end without a final message; push queries, including bounded
+        // scans of streams, end with "Limit Reached" or "Query Completed".
         const reason = handle.endReason();
-        if (reason === 'Limit Reached' || reason === 'Query Completed') out.writeAll(writer.final(reason));
+        if (handle.kind === 'push' && (reason === 'Limit Reached' || reason === 'Query Completed')) out.writeAll(writer.final(reason));
         break;
       }
       out.writeAll(writer.row(next.value));

@@ -38,8 +38,9 @@ describe('riffle server (process)', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     test(`starts, serves, and shuts down cleanly on ${signal}`, { skip: engineMissing }, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'riffle-bin-test-'));
+      let p: ReturnType<typeof run> | undefined;
       try {
-        const p = run(['server', '--port', '0', '--data-dir', dataDir], { KSQL_LISTENERS: 'http://127.0.0.1:8088' });
+        p = run(['server', '--port', '0', '--data-dir', dataDir], { KSQL_LISTENERS: 'http://127.0.0.1:8088' });
         const deadline = Date.now() + 30_000;
         while (!/listening on http:\/\/127\.0\.0\.1:\d+/.test(p.out()) && Date.now() < deadline) {
           if (p.child.exitCode !== null) break;
@@ -54,6 +55,7 @@ describe('riffle server (process)', () => {
         assert.equal(await p.exited, 0, p.err());
         assert.match(p.out(), /Riffle server stopped/);
       } finally {
+        if (p && p.child.exitCode === null) p.child.kill('SIGKILL');
         rmSync(dataDir, { recursive: true, force: true });
       }
     });

@@ -11,9 +11,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import type { EngineApi } from '../../src/engine/engine-api.ts';
 import { startServer, type RiffleServer } from '../../src/server/server.ts';
 
-const ENGINE_PATH = fileURLToPath(new URL('../../src/engine/engine.ts', import.meta.url));
-/** RIFFLE_TEST_ENGINE lets a developer point the suite at another engine build. */
-const ENGINE_MODULE = process.env['RIFFLE_TEST_ENGINE'] ?? ENGINE_PATH;
+const ENGINE_MODULE = fileURLToPath(new URL('../../src/engine/engine.ts', import.meta.url));
 
 /** Why the end-to-end tests cannot run, or false when they can. */
 export const engineMissing: string | false = existsSync(ENGINE_MODULE) ? false : 'src/engine/engine.ts does not exist yet';

@@ -69,7 +69,7 @@ async function serve(ctx: ServerContext, ws: WebSocket, requestParam: string | n
       }
     }
     const reason = handle.endReason();
-    if (reason === 'Limit Reached' || reason === 'Query Completed') ws.send(streamedFinal(reason));
+    if (handle.kind === 'push' && (reason === 'Limit Reached' || reason === 'Query Completed')) ws.send(streamedFinal(reason));
     closeWith(ws, NORMAL, 'done');
   } catch (err) {
     closeWith(ws, INTERNAL_ERROR, errorMessage(err));

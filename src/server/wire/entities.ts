@@ -46,7 +46,7 @@ export function toEntity(o: StatementOutcome, ctx: EntityContext): Entity | unde
         const queries = ctx.persistentQueries();
         return {
           ...head('source_descriptions'),
-          sourceDescriptions: o.sources.map((s) => sourceDescription(describeFromQueries(s, queries), true, ctx)),
+          sourceDescriptions: o.sources.map((s) => sourceDescription(describeFromQueries(s, queries), true)),
           warnings,
         };
       }
@@ -55,9 +55,9 @@ export function toEntity(o: StatementOutcome, ctx: EntityContext): Entity | unde
         : { ...head('tables'), tables: o.sources.map(sourceInfo), warnings };
     case 'SourceDescriptions':
       if (o.single && o.sources.length === 1) {
-        return { ...head('sourceDescription'), sourceDescription: sourceDescription(o.sources[0]!, o.extended, ctx), warnings };
+        return { ...head('sourceDescription'), sourceDescription: sourceDescription(o.sources[0]!, o.extended), warnings };
       }
-      return { ...head('source_descriptions'), sourceDescriptions: o.sources.map((s) => sourceDescription(s, o.extended, ctx)), warnings };
+      return { ...head('source_descriptions'), sourceDescriptions: o.sources.map((s) => sourceDescription(s, o.extended)), warnings };
     case 'QueryList':
       if (o.extended) {
         return { ...head('query_descriptions'), queryDescriptions: o.queries.map((q) => queryDescription(q, [], '', ctx)), warnings };
@@ -138,7 +138,7 @@ function describeFromQueries(source: SourceInfo, queries: readonly PersistentQue
   };
 }
 
-function sourceDescription(d: SourceDescription, extended: boolean, _ctx: EntityContext): Entity {
+function sourceDescription(d: SourceDescription, extended: boolean): Entity {
   const s = d.source;
   return {
     name: s.name,
