@@ -3,6 +3,7 @@
 // the projection over the aggregate's output, with ksqlDB's checks and messages.
 
 import { statementError } from '../common/errors.ts';
+import { formatType } from '../common/sql-type.ts';
 import { BIGINT, type SqlType } from '../common/sql-type.ts';
 import type { Column } from '../catalog/schema.ts';
 import type { SourceInfo } from '../engine/engine-api.ts';
@@ -224,9 +225,12 @@ export function planAggregation(
   const key: Column[] = [];
   const value: Column[] = [];
   const keyItemSet = new Set(keyItemOf.values());
+  const seen = new Set<string>();
   const add = (it: NamedExpr, isKey: boolean): void => {
     const b = bindAfter(it.expr, 'SELECT');
     const type: SqlType = b.type ?? { kind: 'STRING' };
+    if (seen.has(it.name)) throw statementError(`Duplicate value columns found in schema: \`${it.name}\` ${formatType(type)}`);
+    seen.add(it.name);
     exprs.push(b);
     layout.push({ name: it.name, type });
     (isKey ? key : value).push({ name: it.name, type, namespace: isKey ? 'KEY' : 'VALUE' });

@@ -3,6 +3,7 @@
 // Used for persistent queries (CSAS/CTAS/INSERT INTO) and transient (push/pull) queries.
 
 import { statementError } from '../common/errors.ts';
+import { formatType } from '../common/sql-type.ts';
 import type { SqlType } from '../common/sql-type.ts';
 import type { Column } from '../catalog/schema.ts';
 import type { SourceInfo } from '../engine/engine-api.ts';
@@ -247,10 +248,10 @@ export function project(
   const value: Column[] = [];
   const seen = new Set<string>();
   const add = (it: NamedExpr, isKey: boolean): void => {
-    if (seen.has(it.name)) throw statementError(`Duplicate ${isKey ? 'key' : 'value'} columns found in schema: \`${it.name}\``);
-    seen.add(it.name);
     const b = bind(it.expr);
     const type: SqlType = b.type ?? { kind: 'STRING' };
+    if (seen.has(it.name)) throw statementError(`Duplicate ${isKey ? 'key' : 'value'} columns found in schema: \`${it.name}\` ${formatType(type)}`);
+    seen.add(it.name);
     if (b.type === null && ctx.persistent) throw statementError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`);
     exprs.push(b);
     layout.push({ name: it.name, type });

@@ -31,6 +31,8 @@ export function expandSelectItems(
   // Names given explicitly are reserved before generating KSQL_COL_n.
   for (const item of items) {
     if (item.kind === 'SingleColumn' && item.alias) used.add(item.alias);
+    if (item.kind === 'SingleColumn' && !item.alias && item.expr.kind === 'ColumnRef') used.add(refName(item.expr));
+    if (item.kind === 'AllColumns') for (const c of starColumns(item.source)) used.add(c.outputName);
   }
   const nextGenerated = (): string => {
     let name: string;

@@ -10,6 +10,7 @@ import { compileCast } from '../runtime/cast.ts';
 import { partitionForKey } from '../runtime/partitioner.ts';
 import { createKeySerde, createValueSerde } from '../serde/serde-factory.ts';
 import { parseTimestamp } from '../common/temporal.ts';
+import { Decimal } from '../common/decimal.ts';
 import type { Statement } from '../sql/ast.ts';
 import type { Session, SourceInfo } from './engine-api.ts';
 import type { ExecutorHost } from './statement-executor.ts';
@@ -118,6 +119,8 @@ export async function insertRow(host: ExecutorHost, session: Session, targetName
 /** Converts a JSON value from /inserts-stream into the runtime value for a column. */
 function coerceJson(v: unknown, col: Column): unknown {
   const t = col.type;
+  if (v instanceof Decimal) return t.kind === 'DECIMAL' ? v : compileCast({ kind: 'DECIMAL', precision: v.precision(), scale: v.scale }, t)(v);
+  if (typeof v === 'bigint') return compileCast({ kind: 'BIGINT' }, t)(v);
   switch (t.kind) {
     case 'BIGINT': return BigInt(typeof v === 'number' ? Math.trunc(v) : String(v));
     case 'INTEGER': return Number(v) | 0;

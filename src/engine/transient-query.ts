@@ -229,7 +229,8 @@ async function runStreaming(host: ExecutorHost, session: Session, plan: PlannedQ
   })();
   void loop;
   return {
-    queryId, kind: bounded ? 'pull' : 'push', columns,
+    // ksqlDB answers a pull query on a stream as a bounded push query (it ends with a final message).
+    queryId, kind: 'push', columns,
     rows: queue.iterate(),
     endReason: () => reason,
     close: () => {
