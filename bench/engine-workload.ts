@@ -41,7 +41,8 @@ async function runWorkload(): Promise<Omit<WorkloadResult, 'peakRssMb'>> {
   });
   try {
     const session = engine.newSession();
-    await engine.execute(session, CREATE_SOURCE);
+    // The seed directory may hold a persisted catalog that already has the stream.
+    if (!engine.source('ORDERS')) await engine.execute(session, CREATE_SOURCE);
     const t0 = performance.now();
     const [outcome] = await engine.execute(session, workload.statement);
     const queryId = outcome?.kind === 'CommandStatus' ? outcome.queryId : undefined;

@@ -51,9 +51,10 @@ export async function main(args: string[]): Promise<void> {
       records, runs, mode,
       workloads: workloads.map((w) => {
         const rs = results.get(w.name)!;
-        const rps = median(rs.map((r) => r.rps));
+        // Each run's fraction uses the roof measured in the same run (the machine's load drifts).
+        const fractions = rs.map((r, i) => r.rps / results.get('roof')![i]!.rps);
         return {
-          name: w.name, rps: Math.round(rps), roof_fraction: Number((rps / roof).toFixed(3)),
+          name: w.name, rps: Math.round(median(rs.map((r) => r.rps))), roof_fraction: Number(median(fractions).toFixed(3)),
           peak_rss_mb: Math.round(median(rs.map((r) => r.peakRssMb))),
         };
       }),

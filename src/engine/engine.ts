@@ -2,6 +2,8 @@
 // statements. `openEngine` is the one entry point the server, the conformance runner and tests use.
 
 import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { CommandLog, isCatalogCommand } from './command-log.ts';
 import { join } from 'node:path';
 import { Catalog } from '../catalog/catalog.ts';
 import { KsqlError, statementError } from '../common/errors.ts';
@@ -42,7 +44,9 @@ export async function openEngine(options: EngineOptions): Promise<EngineApi & En
   const log = options.scheduling === 'manual' ? order.wrap(baseLog) : baseLog;
   const stores = options.stateStores === 'memory' ? memoryStores() : await openStateStores(join(options.dataDir, 'state'));
   const config = new Map(Object.entries(options.properties ?? {}));
-  return new Engine(log, baseLog, stores, config, options.scheduling, order);
+  const engine = new Engine(log, baseLog, stores, config, options.scheduling, order);
+  await engine.start();
+  return engine;
 }
 
 export class Engine implements EngineApi, ExecutorHost {
@@ -58,6 +62,10 @@ export class Engine implements EngineApi, ExecutorHost {
   readonly #processingLog: ProcessingLogEntry[] = [];
   #querySeq = 0;
   #closed = false;
+  readonly #id = randomUUID();
+  #commands!: CommandLog;
+  #forcedQueryId: string | undefined;
+  #commandTimer: NodeJS.Timeout | undefined;
 
   constructor(log: Log, baseLog: Log, stores: StateStoreFactory, config: Map<string, string>, scheduling: 'manual' | 'background', order: ArrivalOrder) {
     this.log = log;
@@ -67,6 +75,49 @@ export class Engine implements EngineApi, ExecutorHost {
     this.scheduling = scheduling;
     this.#order = order;
     this.functions = builtinFunctions(Object.fromEntries(config));
+  }
+
+  /** Creates the command topic and replays it: the catalog and queries come back after a restart. */
+  async start(): Promise<void> {
+    this.#commands = new CommandLog(this.log, this.serviceId);
+    await this.#commands.ensureTopic();
+    await this.#applyNewCommands(true);
+    if (this.scheduling === 'background') {
+      // Engines sharing the command topic (same service id on Kafka) run each other's statements.
+      this.#commandTimer = setInterval(() => {
+        void this.#applyNewCommands(false).catch((e: unknown) => console.error(`riffle: command runner: ${(e as Error).message}`));
+      }, 500);
+      this.#commandTimer.unref();
+    }
+  }
+
+  async #applyNewCommands(replayOwn: boolean): Promise<void> {
+    for (const cmd of await this.#commands.readNew()) {
+      if (!replayOwn && cmd.origin === this.#id) continue;
+      const session: Session = { properties: new Map(Object.entries(cmd.properties)), variables: new Map(Object.entries(cmd.variables)) };
+      const parsed = parseScript(cmd.statement, { variables: session.variables });
+      if (!parsed.ok || parsed.statements.length !== 1) continue;
+      this.#forcedQueryId = cmd.queryId;
+      try {
+        await executeStatement(this, session, parsed.statements[0]!);
+      } catch (e) {
+        const err = e as Error;
+        console.error(`riffle: could not re-run command "${cmd.statement}": ${err.message}`);
+      } finally {
+        this.#forcedQueryId = undefined;
+      }
+    }
+  }
+
+  /** A query id fixed by the command being replayed (so ids survive restarts). */
+  takeForcedQueryId(): string | undefined {
+    const id = this.#forcedQueryId;
+    this.#forcedQueryId = undefined;
+    if (id) {
+      const n = Number(/_(\d+)$/.exec(id)?.[1]);
+      if (Number.isFinite(n) && n >= this.#querySeq) this.#querySeq = n + 1;
+    }
+    return id;
   }
 
   property(session: Session | undefined, name: string): string | undefined {
@@ -111,7 +162,17 @@ export class Engine implements EngineApi, ExecutorHost {
     for (let i = 0; i < parsed.statements.length; i++) {
       const ps = parsed.statements[i]!;
       try {
-        outcomes.push(await executeStatement(this, session, ps));
+        const outcome = await executeStatement(this, session, ps);
+        outcomes.push(outcome);
+        if (isCatalogCommand(ps.statement) && outcome.kind !== 'Warning') {
+          await this.#commands.append({
+            statement: ps.substitutedText ?? ps.text,
+            properties: Object.fromEntries(session.properties),
+            variables: Object.fromEntries(session.variables),
+            queryId: outcome.kind === 'CommandStatus' ? outcome.queryId : undefined,
+            origin: this.#id,
+          });
+        }
       } catch (e) {
         const error = e instanceof KsqlError ? e : new KsqlError('ksql', (e as Error).message ?? String(e), { cause: e });
         error.statementText ??= ps.text;
@@ -209,6 +270,7 @@ export class Engine implements EngineApi, ExecutorHost {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#commandTimer) clearInterval(this.#commandTimer);
     for (const r of this.runners.values()) await r.stop();
     this.runners.clear();
     await this.stores.close();

@@ -45,9 +45,10 @@ export async function startPersistentQuery(
   const existingSink = host.catalog.source(sinkName);
   const replacing = s.kind === 'CreateAsSelect' && s.orReplace && existingSink
     ? host.catalog.writersOf(sinkName)[0] : undefined;
+  const forced = host.takeForcedQueryId?.();
   const n = host.nextQueryNumber();
   const explicitId = props.string('QUERY_ID');
-  const queryId = replacing?.id ?? (explicitId ? explicitId.toUpperCase()
+  const queryId = forced ?? replacing?.id ?? (explicitId ? explicitId.toUpperCase()
     : opts.materializeOnly ? `CST_${sinkName}_${n}`
     : s.kind === 'InsertInto' ? `INSERTQUERY_${n}`
     : `${s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${sinkName}_${n}`);

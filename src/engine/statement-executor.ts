@@ -28,6 +28,8 @@ export interface ExecutorHost {
   readonly serviceId: string;
   property(session: Session | undefined, name: string): string | undefined;
   nextQueryNumber(): number;
+  /** Set while a command from the command topic is re-run: the id its query had. */
+  takeForcedQueryId?(): string | undefined;
   sequenceOf(topic: string, partition: number, offset: number): number | undefined;
   recordProcessingError(entry: { type: string; message: string; queryId: string | undefined; topic?: string; partition?: number; offset?: number }): void;
   terminate(queryId: string): Promise<void>;

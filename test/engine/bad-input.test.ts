@@ -176,7 +176,7 @@ void test('unknown names and type errors are statement errors that leave nothing
 
     assert.deepEqual(engine.sources().map((x) => x.name), ['S']);
     assert.deepEqual(engine.persistentQueries(), []);
-    assert.deepEqual((await engine.log.listTopics()).map((t) => t.name), ['s']);
+    assert.deepEqual((await engine.log.listTopics()).map((t) => t.name).filter((n) => !n.startsWith('_confluent-ksql-')), ['s']);
     assert.equal(await engine.log.endOffset('s', 0), 0, 'no failed INSERT wrote a record');
   });
 });

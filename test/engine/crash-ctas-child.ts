@@ -3,17 +3,12 @@
 // until all <argv[3]> input records are committed, then prints `DONE` and exits - unless killed.
 import { openEngine } from '../../src/engine/engine.ts';
 import { topicPartitionKey } from '../../src/log/log.ts';
-import { CRASH_STATEMENTS, SOURCE_TOPIC } from './crash-ctas-data.ts';
+import { ensureQuery, SOURCE_TOPIC } from './crash-ctas-fixture.ts';
 
 const dataDir = process.argv[2]!;
 const expected = Number(process.argv[3]);
 const engine = await openEngine({ dataDir, scheduling: 'background', properties: { 'ksql.streams.auto.offset.reset': 'earliest' } });
-const session = engine.newSession();
-// The catalog is not persisted across restarts: a restart re-executes the same statements, which
-// find their topics, stores and committed offsets already in the data directory.
-const outcomes = await engine.execute(session, CRASH_STATEMENTS);
-const last = outcomes[outcomes.length - 1];
-const queryId = last?.kind === 'CommandStatus' ? last.queryId! : '';
+const queryId = await ensureQuery(engine, engine.newSession());
 const runner = engine.runners.get(queryId)!;
 const group = `_confluent-ksql-${engine.serviceId}query_${queryId}`;
 const inputs = [...new Set(runner.subs.flatMap((s) => s.inputTopics))];

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openEngine } from '../../src/engine/engine.ts';
-import { amountOf, CREATE_STREAM, CRASH_STATEMENTS, expectedTable, SINK_TOPIC, SOURCE_TOPIC, userOf } from './crash-ctas-data.ts';
+import { amountOf, CREATE_STREAM, ensureQuery, expectedTable, SINK_TOPIC, SOURCE_TOPIC, userOf } from './crash-ctas-fixture.ts';
 
 const CHILD = join(import.meta.dirname, 'crash-ctas-child.ts');
 const RECORDS = 60_000;
@@ -73,7 +73,7 @@ async function readFinalState(dir: string): Promise<FinalState> {
   const engine = await openEngine({ dataDir: dir, scheduling: 'manual' });
   try {
     const session = engine.newSession();
-    await engine.execute(session, CRASH_STATEMENTS);
+    await ensureQuery(engine, session);
     const countsInSink = new Map<string, number[]>();
     const latestInSink = new Map<string, [number, number]>();
     for (const r of await engine.readTopic(SINK_TOPIC)) {
