@@ -6,8 +6,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type ServerConfig } from '../config/load-config.ts';
 import type { EngineApi } from '../engine/engine-api.ts';
 import { startServer } from '../server/server.ts';
+import { connectKafka, kafkaBootstrapServers } from '../engine/log-selection.ts';
+import type { Log } from '../log/log.ts';
 
-type OpenEngine = (options: { dataDir: string; scheduling: 'manual' | 'background'; properties?: Record<string, string> }) => Promise<EngineApi>;
+type OpenEngine = (options: { dataDir: string; scheduling: 'manual' | 'background'; properties?: Record<string, string>; log?: Log }) => Promise<EngineApi>;
 
 const USAGE = `Usage:
   riffle server [--port N] [--data-dir DIR] [--config-file FILE | FILE] [--set name=value ...]
@@ -52,7 +54,26 @@ async function runServer(args: readonly string[]): Promise<number> {
   // Loaded by path at run time: the engine module is built separately from the server.
   const engineModule = '../engine/engine.ts';
   const { openEngine } = (await import(engineModule)) as { openEngine: OpenEngine };
-  const engine = await openEngine({ dataDir: config.dataDir, scheduling: 'background', properties: config.properties() });
+  const properties = config.properties();
+  // bootstrap.servers switches to Kafka: wait for it (saying so on each failed attempt) before opening.
+  const bootstrap = kafkaBootstrapServers(properties);
+  let interrupted = false;
+  const onEarlySignal = () => (interrupted = true);
+  process.once('SIGINT', onEarlySignal);
+  process.once('SIGTERM', onEarlySignal);
+  let log: Log | undefined;
+  if (bootstrap !== undefined) {
+    console.log(`Connecting to Kafka at ${bootstrap}...`);
+    try {
+      log = await connectKafka(bootstrap, config.string('ksql.service.id'), { report: (m) => console.error(`riffle: ${m}`), cancelled: () => interrupted });
+    } catch (e) {
+      console.error(`riffle: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+  process.off('SIGINT', onEarlySignal);
+  process.off('SIGTERM', onEarlySignal);
+  const engine = await openEngine({ dataDir: config.dataDir, scheduling: 'background', properties, ...(log ? { log } : {}) });
   let server;
   try {
     server = await startServer(engine, config);

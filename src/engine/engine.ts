@@ -10,7 +10,7 @@ import { KsqlError, statementError } from '../common/errors.ts';
 import { builtinFunctions } from '../functions/registry.ts';
 import type { FunctionRegistry } from '../functions/function-types.ts';
 import type { Log } from '../log/log.ts';
-import { openEmbeddedLog } from '../log/embedded/embedded-log.ts';
+import { selectLog } from './log-selection.ts';
 import { parseScript } from '../sql/parser.ts';
 import type { StateStoreFactory } from '../state/state-store.ts';
 import { openStateStores, memoryStores } from './stores.ts';
@@ -39,7 +39,8 @@ export interface EngineOptions {
 
 export async function openEngine(options: EngineOptions): Promise<EngineApi & Engine> {
   mkdirSync(options.dataDir, { recursive: true });
-  const baseLog = options.log ?? (await openEmbeddedLog(join(options.dataDir, 'log')));
+  // bootstrap.servers (or ksql.streams.bootstrap.servers) selects Kafka; otherwise the embedded log.
+  const baseLog = options.log ?? (await selectLog(options.properties ?? {}, options.dataDir));
   const order = new ArrivalOrder();
   const log = options.scheduling === 'manual' ? order.wrap(baseLog) : baseLog;
   const stores = options.stateStores === 'memory' ? memoryStores() : await openStateStores(join(options.dataDir, 'state'));
