@@ -1,5 +1,5 @@
 // `npm run conformance -- [--report FILE] [--update-baseline] [--check-baseline] [--filter REGEX]
-// [--timeout MS] [--concurrency N] [PATH…]`: runs ksqlDB-format test files against Riffle.
+// [--timeout MS] [--concurrency N] [--rqtt-driver http|engine] [PATH…]`: runs ksqlDB-format test files against Riffle.
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -7,6 +7,9 @@ import { DEFAULT_CORPUS, readBaseline, regressions, updateBaseline } from '../co
 import { loadCases } from '../conformance/loader.ts';
 import { FileLinePrinter, reportJson, summarize, totalLine } from '../conformance/report.ts';
 import { DEFAULT_TIMEOUT_MS, runCases } from '../conformance/runner.ts';
+import { setLogFactory } from '../conformance/engine-host.ts';
+import { kafkaBackend } from '../conformance/kafka-backend.ts';
+import { setRqttDriver } from '../conformance/rqtt-executor.ts';
 
 interface Args {
   report: string | undefined;
@@ -15,13 +18,14 @@ interface Args {
   filter: RegExp | undefined;
   timeoutMs: number;
   concurrency: number;
+  log: 'embedded' | 'kafka';
   paths: string[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
     report: undefined, updateBaseline: false, checkBaseline: false, filter: undefined,
-    timeoutMs: DEFAULT_TIMEOUT_MS, concurrency: 1, paths: [],
+    timeoutMs: DEFAULT_TIMEOUT_MS, concurrency: 1, log: 'embedded', paths: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -36,7 +40,16 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--filter') args.filter = new RegExp(value());
     else if (a === '--timeout') args.timeoutMs = Number(value());
     else if (a === '--concurrency') args.concurrency = Number(value());
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else if (a === '--rqtt-driver') {
+      const kind = value();
+      if (kind !== 'http' && kind !== 'engine') throw new Error('--rqtt-driver is http or engine');
+      setRqttDriver(kind);
+    }
+    else if (a === '--log') {
+      const v = value();
+      if (v !== 'embedded' && v !== 'kafka') throw new Error(`--log must be embedded or kafka, got ${v}`);
+      args.log = v;
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else args.paths.push(resolve(a));
   }
   if (args.paths.length === 0) args.paths.push(DEFAULT_CORPUS);
@@ -51,11 +64,19 @@ async function main(): Promise<number> {
   let cases = loadCases(args.paths);
   if (args.filter) cases = cases.filter((c) => args.filter!.test(c.name));
   const printer = new FileLinePrinter(cases, (line) => console.log(line));
-  const results = await runCases(cases, {
-    timeoutMs: args.timeoutMs,
-    concurrency: args.concurrency,
-    onResult: (r) => printer.add(r),
-  });
+  const kafka = args.log === 'kafka' ? await kafkaBackend((m) => console.log(`kafka: ${m}`)) : undefined;
+  if (kafka) setLogFactory(() => kafka.newLog());
+  let results;
+  try {
+    results = await runCases(cases, {
+      timeoutMs: args.timeoutMs,
+      concurrency: args.concurrency,
+      onResult: (r) => printer.add(r),
+    });
+  } finally {
+    setLogFactory(undefined);
+    await kafka?.stop();
+  }
   const summary = summarize(results);
   if (args.report) writeFileSync(args.report, reportJson(results));
   if (args.updateBaseline) {

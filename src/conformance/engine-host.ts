@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineApi, SourceInfo } from '../engine/engine-api.ts';
+import type { Log } from '../log/log.ts';
 import { AppendOrder } from './append-order.ts';
 import type { RecordSpec, TestCase } from './model.ts';
 import { plainCreateSource } from './sql-scan.ts';
@@ -14,7 +15,14 @@ export type OpenEngine = (options: {
   dataDir: string;
   scheduling: 'manual' | 'background';
   properties?: Record<string, string>;
+  log?: Log;
 }) => Promise<EngineApi>;
+
+/** Gives each case its own log (e.g. a prefixed view of a shared Kafka); undefined = embedded. */
+let logFactory: (() => Promise<Log>) | undefined;
+export function setLogFactory(fn: (() => Promise<Log>) | undefined): void {
+  logFactory = fn;
+}
 
 /** Imported lazily so the runner (and its unit tests) load even before the engine exists. */
 let openEngineFn: Promise<OpenEngine> | undefined;
@@ -62,7 +70,8 @@ export class EngineHost {
     const openEngine = await loadOpenEngine();
     const dataDir = mkdtempSync(join(tmpdir(), 'riffle-conformance-'));
     try {
-      const engine = await openEngine({ dataDir, scheduling: 'manual', properties: { ...base, ...tc.properties } });
+      const log = logFactory ? await logFactory() : undefined;
+      const engine = await openEngine({ dataDir, scheduling: 'manual', properties: { ...base, ...tc.properties }, ...(log ? { log } : {}) });
       const order = new AppendOrder();
       order.attach(engine.log);
       return new EngineHost(engine, order, dataDir);

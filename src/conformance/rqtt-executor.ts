@@ -7,22 +7,38 @@ import type { TestCase } from './model.ts';
 import { matchExpectedError } from './negative.ts';
 import { describeCaught, type CaseOutcome } from './outcome.ts';
 import { EngineRestDriver } from './rest-driver-engine.ts';
+import { HttpRestDriver } from './rest-driver-http.ts';
 import type { RestDriver, RestError } from './rest-driver.ts';
 import { verifyResponses, type RestResponse } from './rest-match.ts';
+import { startCaseServer } from './server-host.ts';
 import { VerificationError, verifyOutputs } from './verify-outputs.ts';
 
 /** Without a known expected size, read at most this many StreamedRows of a query. */
 const DEFAULT_MAX_ELEMENTS = 10_000;
 
-/** Picks the driver: the engine API today; the HTTP driver once the server exists. */
-export function selectRestDriver(host: EngineHost): RestDriver {
-  return new EngineRestDriver(host.engine);
+export type RqttDriverKind = 'http' | 'engine';
+
+/**
+ * 'http' (default): a real Riffle server in-process, spoken to over HTTP/1.1 as ksqlDB's runner does.
+ * 'engine': the EngineApi directly with an interim renderer, for debugging (RIFFLE_RQTT_DRIVER=engine).
+ */
+let driverKind: RqttDriverKind = process.env['RIFFLE_RQTT_DRIVER'] === 'engine' ? 'engine' : 'http';
+
+export function setRqttDriver(kind: RqttDriverKind): void {
+  driverKind = kind;
 }
 
 export async function runRqttCase(tc: TestCase): Promise<CaseOutcome> {
   const host = await EngineHost.open(RQTT_BASE_CONFIG, tc);
   try {
-    return await execute(host, selectRestDriver(host), tc);
+    if (driverKind === 'engine') return await execute(host, new EngineRestDriver(host.engine), tc);
+    const server = await startCaseServer(host.engine);
+    try {
+      const driver = new HttpRestDriver({ port: server.port, runUntilIdle: () => host.engine.runUntilIdle() });
+      return await execute(host, driver, tc);
+    } finally {
+      await server.close();
+    }
   } finally {
     await host.close();
   }

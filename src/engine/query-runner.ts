@@ -7,6 +7,7 @@ import type { Step } from '../plan/steps.ts';
 import type { StateStoreFactory } from '../state/state-store.ts';
 import { splitTopology, type SubTopology } from '../runtime/topology.ts';
 import { Task, type ProcessingErrorSink } from '../runtime/task.ts';
+import { isTransientLogError } from '../log/kafka/errors.ts';
 
 export interface QueryRunnerOptions {
   readonly queryId: string;
@@ -49,6 +50,7 @@ export class QueryRunner {
 
   /** Topics whose partition counts the tasks need (inputs and outputs). */
   async init(): Promise<void> {
+    this.#tasks = [];
     const topics = new Set<string>([this.#o.sink.topic]);
     for (const s of this.subs) {
       for (const t of s.inputTopics) topics.add(t);
@@ -132,7 +134,13 @@ export class QueryRunner {
 
   async #run(): Promise<void> {
     let lastCommit = Date.now();
+    let backoffMs = 0;
     while (this.#running) {
+      if (backoffMs > 0 && !(await this.#recover(backoffMs))) {
+        backoffMs = Math.min(backoffMs * 2, 5000);
+        continue;
+      }
+      backoffMs = 0;
       try {
         let n = 0;
         if (!this.#paused) {
@@ -148,9 +156,36 @@ export class QueryRunner {
           if (this.#tasks.length === 0) await new Promise((r) => setTimeout(r, 200));
         }
       } catch (e) {
+        if (this.#running && isTransientLogError(e)) {
+          // Kafka unavailable (broker restart, leader move): rebuild the tasks from what was
+          // committed and carry on, instead of putting the query in ERROR.
+          console.error(`riffle: query ${this.queryId}: ${(e as Error).message}; retrying`);
+          backoffMs = 250;
+          continue;
+        }
         this.#error = e as Error;
         this.#running = false;
       }
+    }
+  }
+
+  /**
+   * After a transient log failure: waits, then recreates every task from committed state (input
+   * offsets, store + changelog tail), dropping uncommitted work. False when the log still fails.
+   */
+  async #recover(waitMs: number): Promise<boolean> {
+    await new Promise((r) => setTimeout(r, waitMs));
+    if (!this.#running) return true;
+    for (const t of this.#tasks) await t.close().catch(() => {});
+    try {
+      await this.init();
+      return true;
+    } catch (e) {
+      if (!isTransientLogError(e)) {
+        this.#error = e as Error;
+        this.#running = false;
+      }
+      return false;
     }
   }
 

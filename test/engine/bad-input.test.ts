@@ -155,7 +155,7 @@ void test('unknown names and type errors are statement errors that leave nothing
       ['CREATE STREAM x AS SELECT id, name FROM missing;', /^MISSING does not exist\.$/],
       ['CREATE STREAM x AS SELECT id, name FROM s WHERE name;', /Should evaluate to boolean but is NAME \(STRING\)/],
       ["CREATE STREAM x AS SELECT id, name FROM s WHERE n > 'abc';", /Cannot compare N \(INTEGER\) to 'abc' \(STRING\)/],
-      ['CREATE STREAM x AS SELECT id, name + 1 AS bad FROM s;', /Unsupported arithmetic types/],
+      ['CREATE STREAM x AS SELECT id, name + 1 AS bad FROM s;', /\(NAME \+ 1\).*STRING/],
       ['CREATE STREAM x AS SELECT id, UCASE(n) AS u FROM s;', /Function 'ucase' does not accept parameters \(INTEGER\)/],
       ['CREATE STREAM x AS SELECT id, NOSUCHFN(n) AS u FROM s;', /Can't find any functions with the name 'NOSUCHFN'/],
       ['CREATE TABLE x AS SELECT name, SUM(name) AS t FROM s GROUP BY name;', /Function 'SUM' does not accept parameters \(STRING\)/],

@@ -93,7 +93,7 @@ async function readFinalState(dir: string): Promise<FinalState> {
 
 const sorted = (m: Map<string, [number, number]>): [string, [number, number]][] => [...m].sort(([a], [b]) => a.localeCompare(b));
 
-test('kill -9 mid-CTAS and restart gives exactly the table of an uninterrupted run', { timeout: 120_000 }, async () => {
+void test('kill -9 mid-CTAS and restart gives exactly the table of an uninterrupted run', { timeout: 120_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'riffle-crash-ctas-'));
   try {
     const seed = join(root, 'seed');

@@ -56,3 +56,23 @@ export function asLogError(error: unknown, bootstrap: readonly string[], topic?:
   }
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/**
+ * Whether a failure of a Log call is about Kafka being (temporarily) unavailable rather than about
+ * the data: network errors, retriable broker errors, timeouts waiting for leaders or visibility, a
+ * fenced or aborted transaction. A query hit by one should rebuild its tasks and retry, not fail.
+ */
+export function isTransientLogError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (isNetworkError(error) || isFencedError(error)) return true;
+  if (TRANSIENT_API_ERRORS.some((id) => hasApiError(error, id))) return true;
+  return /^(Cannot reach Kafka at |timed out waiting for |Transaction .* was fenced)/.test(error.message);
+}
+
+const TRANSIENT_API_ERRORS = [
+  'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS', 'UNSTABLE_OFFSET_COMMIT', 'REQUEST_TIMED_OUT',
+  'NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'KAFKA_STORAGE_ERROR', 'CONCURRENT_TRANSACTIONS',
+  'OFFSET_NOT_AVAILABLE', 'REBALANCE_IN_PROGRESS', 'INVALID_TXN_STATE', 'TRANSACTION_ABORTABLE', 'INVALID_PRODUCER_ID_MAPPING',
+  'BROKER_NOT_AVAILABLE', 'NETWORK_EXCEPTION',
+];

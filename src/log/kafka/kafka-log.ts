@@ -37,6 +37,8 @@ export class KafkaLog implements Log, TransactionHost {
   readonly #bootstrap: string[];
   readonly #clientId: string;
   readonly #admin: Admin;
+  /** Existence probes: no library-level retry, which would wait 200 ms on every missing topic. */
+  readonly #probe: RawKafkaClient;
   readonly #fetcher: Fetcher;
   #producer: Producer | undefined;
   readonly #txns = new Map<string, TxnEntry>();
@@ -47,6 +49,7 @@ export class KafkaLog implements Log, TransactionHost {
     this.#clientId = options.clientId ?? 'riffle';
     const base = { bootstrapBrokers: this.#bootstrap, connectTimeout: 3000 };
     this.client = new RawKafkaClient({ ...base, clientId: `${this.#clientId}-log`, retries: 1, retryDelay: 200 });
+    this.#probe = new RawKafkaClient({ ...base, clientId: `${this.#clientId}-probe`, retries: 0, retryDelay: 200 });
     this.#admin = new Admin({ ...base, clientId: `${this.#clientId}-admin`, retries: 1, retryDelay: 200 });
     this.#fetcher = new Fetcher(this.client);
   }
@@ -121,7 +124,7 @@ export class KafkaLog implements Log, TransactionHost {
   /** Fresh metadata for one topic, or undefined when Kafka does not know it. */
   async #metadataOrUndefined(name: string) {
     try {
-      return await this.client.retrying(() => this.client.clusterMetadata([name], true), name);
+      return await this.#probe.retrying(() => this.#probe.clusterMetadata([name], true), name);
     } catch (e) {
       if (e instanceof Error && e.message === missingTopic(name).message) return undefined;
       throw e;
@@ -289,6 +292,6 @@ export class KafkaLog implements Log, TransactionHost {
     this.#producer = undefined;
     await Promise.all(producers.map((p) => p.close(true).catch(() => {})));
     await this.#fetcher.close();
-    await Promise.all([this.#admin.close().catch(() => {}), this.client.close().catch(() => {})]);
+    await Promise.all([this.#admin.close().catch(() => {}), this.client.close().catch(() => {}), this.#probe.close().catch(() => {})]);
   }
 }

@@ -1,0 +1,29 @@
+// `--log kafka` for the conformance runner: a 1-broker Kafka started for the run (or the one named
+// by KAFKA_BOOTSTRAP_SERVERS), and one prefixed view of it per case so cases never share topics,
+// consumer groups, transactional ids or command topics.
+import { startKafka } from '../kafka-local/cluster.ts';
+import { connectKafka } from '../engine/log-selection.ts';
+import { PrefixedLog } from '../log/kafka/topic-prefix.ts';
+import type { Log } from '../log/log.ts';
+
+export interface KafkaBackend {
+  readonly bootstrapServers: string;
+  /** A fresh log for one case. */
+  newLog(): Promise<Log>;
+  stop(): Promise<void>;
+}
+
+export async function kafkaBackend(progress: (line: string) => void = () => {}): Promise<KafkaBackend> {
+  const given = process.env['KAFKA_BOOTSTRAP_SERVERS'];
+  const cluster = given ? undefined : await startKafka({ brokers: 1, heap: '512m', progress });
+  const bootstrapServers = given ?? cluster!.bootstrapServers;
+  const run = Date.now().toString(36);
+  let n = 0;
+  return {
+    bootstrapServers,
+    newLog: async () => new PrefixedLog(await connectKafka(bootstrapServers, 'conformance', { timeoutMs: 30_000 }), `qtt-${run}-${n++}-`),
+    stop: async () => {
+      await cluster?.stop();
+    },
+  };
+}
