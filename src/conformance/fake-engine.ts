@@ -98,7 +98,7 @@ export function fakeOpenEngine(script: FakeScript): OpenEngine {
           rows: (async function* () {
             for (const values of rows) yield { values };
             // A push query without an end reason never completes: it just stays silent.
-            if (!q.endReason) await new Promise(() => undefined);
+            if (!q.endReason && q.kind === 'push') await new Promise(() => undefined);
           })(),
           endReason: () => q.endReason,
           close: () => undefined,

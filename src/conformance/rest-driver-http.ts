@@ -8,8 +8,8 @@ import { isJsonObject } from './json.ts';
 import type { KsqlResult, QueryOptions, QueryResult, RestDriver, RestError } from './rest-driver.ts';
 
 /** How long a query may stay silent (after the engine ran dry) before we stop reading it. */
-const IDLE_MS = 100;
-const IDLE_ROUNDS = 5;
+const IDLE_MS = 50;
+const IDLE_ROUNDS = 10;
 /** /ksql is retried while the error says something "does not exist" (bounded: our server is synchronous). */
 const KSQL_RETRIES = 2;
 const KSQL_RETRY_DELAY_MS = 20;

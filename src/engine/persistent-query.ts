@@ -125,7 +125,8 @@ export async function startPersistentQuery(
     sequenceOf: (t, p, o) => host.sequenceOf(t, p, o),
     processingError: (e) => host.recordProcessingError(e),
     startFrom: reset === 'earliest' ? 'earliest' : 'latest',
-    commitIntervalMs: Number(host.property(session, 'ksql.streams.commit.interval.ms') ?? 100),
+    commitIntervalMs: Number(host.property(session, 'ksql.streams.commit.interval.ms') ?? 2000),
+    cacheMaxBytes: Number(host.property(session, 'ksql.streams.cache.max.bytes.buffering') ?? 10_000_000),
     group: `_confluent-ksql-${host.serviceId}query_${queryId}`,
   });
   await runner.init();
@@ -158,7 +159,7 @@ function buildSinkSource(
   const keyFormat: KeyFormat = buildKeyFormat(keyInfo, keyColumns, plan.window);
   const valueFormat: ValueFormat = buildValueFormat(formats.value, valueColumns, props.boolean('WRAP_SINGLE_VALUE'), defaults.wrapSingleValues);
   const partitions = props.int('PARTITIONS') ?? leftmost.partitions;
-  const replicas = props.int('REPLICAS') ?? 1;
+  const replicas = props.int('REPLICAS') ?? Number(host.property(session, 'ksql.sink.replicas') ?? 1);
   void text;
   return {
     name: s.name, type: s.sourceType, topic: props.string('KAFKA_TOPIC') ?? s.name,

@@ -19,6 +19,8 @@ export interface QueryRunnerOptions {
   readonly processingError: ProcessingErrorSink;
   readonly startFrom: 'earliest' | 'latest';
   readonly commitIntervalMs: number;
+  /** Record cache for table changes, in bytes (cache.max.bytes.buffering; 0 = off). */
+  readonly cacheMaxBytes: number;
   /** Consumer group id (ksqlDB: `_confluent-ksql-<service id>query_<query id>`). */
   readonly group: string;
 }
@@ -26,7 +28,9 @@ export interface QueryRunnerOptions {
 export class QueryRunner {
   readonly queryId: string;
   readonly #o: QueryRunnerOptions;
-  readonly subs: SubTopology[];
+  subs: SubTopology[];
+  /** False when every input has one partition: re-keying then stays inside the single task. */
+  #repartition = true;
   #tasks: Task[] = [];
   #partitions = new Map<string, number>();
   #running = false;
@@ -60,6 +64,14 @@ export class QueryRunner {
       const d = await this.#o.log.describeTopic(t);
       if (d) this.#partitions.set(t, d.partitions);
     }
+    // With a single input partition every key lands on the one downstream task anyway, so the
+    // repartition hop (serialize, append, read back) is skipped and the sub-topologies fuse.
+    const repartitionTopics = new Set(this.subs.flatMap((s) => (s.root.kind === 'Repartition' ? [s.root.topic] : [])));
+    const external = [...new Set(this.subs.flatMap((s) => s.inputTopics))].filter((t) => !repartitionTopics.has(t));
+    if (repartitionTopics.size > 0 && external.every((t) => (this.#partitions.get(t) ?? 1) === 1)) {
+      this.#repartition = false;
+      this.subs = splitTopology({ kind: 'Sink', step: this.#o.sink }, false);
+    }
     const changelogTopic = (store: string): string => `${this.#o.internalTopicPrefix}${store}-changelog`;
     this.subs.forEach((sub, i) => {
       const partitions = Math.max(1, ...sub.inputTopics.map((t) => this.#partitions.get(t) ?? 1));
@@ -72,8 +84,8 @@ export class QueryRunner {
           log: this.#o.log, stores: this.#o.stores, group: this.#o.group, changelogTopic,
           partitionsOf: (t) => this.#partitions.get(t) ?? 1,
           changelogPartitions: partitions,
-          sequenceOf: this.#o.sequenceOf, processingError: this.#o.processingError, repartition: true,
-          startFrom: this.#o.startFrom,
+          sequenceOf: this.#o.sequenceOf, processingError: this.#o.processingError, repartition: this.#repartition,
+          startFrom: this.#o.startFrom, cacheMaxBytes: this.#o.cacheMaxBytes,
         }));
       }
     });
@@ -147,7 +159,10 @@ export class QueryRunner {
           for (const t of this.#tasks) n += await t.process(2000);
         }
         const now = Date.now();
-        if (n === 0 || now - lastCommit >= this.#o.commitIntervalMs) {
+        // Commit when idle, every commit interval, or before pending output grows large (a
+        // transaction holds its records in memory until it commits).
+        const pending = this.#tasks.reduce((sum, t) => sum + t.pendingOutputs(), 0);
+        if (n === 0 || now - lastCommit >= this.#o.commitIntervalMs || pending > 50_000) {
           for (const t of this.#tasks) await t.commit();
           lastCommit = now;
         }

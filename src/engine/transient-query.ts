@@ -5,17 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { statementError } from '../common/errors.ts';
 import { planQuery, type PlannedQuery } from '../analyzer/query-planner.ts';
 import type { Step } from '../plan/steps.ts';
-import type { Expr, Query } from '../sql/ast.ts';
-import { walkExpr } from '../analyzer/expr-walk.ts';
-import { compileExpr } from '../runtime/expression-compiler.ts';
+import type { Query } from '../sql/ast.ts';
 import { Task } from '../runtime/task.ts';
 import { splitTopology } from '../runtime/topology.ts';
-import { MATERIALIZE_STORE } from '../runtime/operators/sink.ts';
 import { memoryStoreFactory } from '../state/memory-store.ts';
 import type { Change } from '../runtime/change.ts';
-import type { QueryColumn, QueryHandle, QueryRow, Session } from './engine-api.ts';
+import type { QueryColumn, QueryHandle, Session } from './engine-api.ts';
 import type { ExecutorHost } from './statement-executor.ts';
 import { RowQueue } from './row-queue.ts';
+import { pullFromTable, validatePullQuery } from './pull-query.ts';
 
 let transientCounter = 0;
 
@@ -30,12 +28,12 @@ export async function runTransientQuery(host: ExecutorHost, session: Session, qu
   const queryId = isPull ? `query_${Date.now()}`
     : isScalablePush(host, session, query) ? `SCALABLE_PUSH_QUERY_${randomUUID()}`
     : `transient_${sourceName ?? 'JOIN'}_${Math.floor(Math.random() * 1e15)}${transientCounter++}`;
+  if (isPull) validatePullQuery(host, session, query, text);
   const plan = planQuery(query, {
     source: (n) => host.catalog.source(n), functions: host.functions, types: (t) => host.catalog.type(t),
     queryId, internalTopicPrefix: `_confluent-ksql-${host.serviceId}transient_${queryId}-`, persistent: false, sinkName: undefined,
   });
   const columns = outputColumns(plan, isPull);
-  if (isPull) checkPullPseudoColumns(query, text);
   if (isPull && src?.type === 'TABLE') return pullFromTable(host, plan, query, columns, queryId, text);
   return runStreaming(host, session, plan, query, columns, queryId, isPull);
 }
@@ -51,26 +49,6 @@ function isScalablePush(host: ExecutorHost, session: Session, query: Query): boo
   if (query.from.kind !== 'AliasedSource' || query.groupBy || query.partitionBy || query.window) return false;
   const name = query.from.name;
   return host.catalog.queries().some((q) => q.sinks.includes(name));
-}
-
-/** ROWPARTITION and ROWOFFSET are not available to pull queries (ksqlDB's rule). */
-function checkPullPseudoColumns(query: Query, text: string): void {
-  const bad = (e: Expr): string[] => {
-    const out: string[] = [];
-    walkExpr(e, (x) => {
-      if (x.kind === 'ColumnRef' && (x.name === 'ROWPARTITION' || x.name === 'ROWOFFSET')) out.push(x.name);
-      return true;
-    });
-    return out;
-  };
-  const inSelect = query.select.flatMap((s) => (s.kind === 'SingleColumn' ? bad(s.expr) : []));
-  if (inSelect.length > 0) {
-    throw statementError(`Pull queries don't support the following columns in SELECT clauses: ${[...new Set(inSelect)].map((n) => `\`${n}\``).join(', ')}\n`, text);
-  }
-  const inWhere = query.where ? bad(query.where) : [];
-  if (inWhere.length > 0) {
-    throw statementError(`Pull queries don't support the following columns in WHERE clauses: ${[...new Set(inWhere)].map((n) => `\`${n}\``).join(', ')}\n`, text);
-  }
 }
 
 function outputColumns(plan: PlannedQuery, isPull: boolean): QueryColumn[] {
@@ -95,67 +73,6 @@ function findSource(step: Step): (Step & { kind: 'Source' }) | undefined {
   if (step.kind === 'Source') return step;
   if ('input' in step) return findSource(step.input);
   return undefined;
-}
-
-/** A pull query on a table: evaluate WHERE and the projection over the table's current rows. */
-async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, query: Query, columns: QueryColumn[], queryId: string, text: string): Promise<QueryHandle> {
-  const source = findSource(plan.root)!;
-  const table = source.source;
-  const writer = host.catalog.queries().find((q) => q.sinks.includes(table.name) || (q.id.startsWith('CST_') && q.sources.includes(table.name) && q.sinks.length === 0));
-  const runner = writer ? host.runners.get(writer.id) : undefined;
-  if (!runner) {
-    throw statementError(`The \`${table.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${table.name} AS SELECT * FROM ${table.name}'. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.`, text);
-  }
-  if (hasAggregate(plan.root)) throw statementError('Pull queries don\'t support GROUP BY clauses.', text);
-  const steps: Step[] = [];
-  for (let s: Step | undefined = plan.root; s && s.kind !== 'Source'; s = 'input' in s ? s.input : undefined) steps.unshift(s);
-  const width = source.layout.length;
-  const keyCount = table.schema.key.length;
-  const valueCount = table.schema.value.length;
-  const rows: QueryRow[] = [];
-  const env: unknown[] = [];
-  const evaluators = steps.map((s) => s.kind === 'Filter' ? { kind: 'filter' as const, f: compileExpr(s.predicate) }
-    : s.kind === 'Project' ? { kind: 'project' as const, fs: s.exprs.map(compileExpr) } : { kind: 'other' as const });
-  for (const task of runner.tasks()) {
-    const store = task.stores().get(MATERIALIZE_STORE);
-    if (!store) continue;
-    for (const e of store.all()) {
-      const v = e.value as unknown[];
-      let row: unknown[] = new Array(width).fill(null);
-      for (let i = 0; i < keyCount + valueCount; i++) row[i] = v[i] ?? null;
-      const base = keyCount + valueCount;
-      const ts = v[v.length - 3] as number;
-      row[base] = BigInt(ts);
-      row[base + 1] = 0;
-      row[base + 2] = 0n;
-      if (source.windowed) {
-        row[base + 3] = BigInt(v[v.length - 2] as number);
-        row[base + 4] = BigInt(v[v.length - 1] as number);
-      }
-      let keep = true;
-      for (const ev of evaluators) {
-        if (ev.kind === 'filter') {
-          if (ev.f(row, env) !== true) { keep = false; break; }
-        } else if (ev.kind === 'project') {
-          row = ev.fs.map((f) => f(row, env));
-        }
-      }
-      if (keep) rows.push({ values: row });
-    }
-  }
-  const limited = query.limit !== undefined ? rows.slice(0, query.limit) : rows;
-  let closed = false;
-  return {
-    queryId, kind: 'pull', columns,
-    rows: (async function* () {
-      for (const r of limited) {
-        if (closed) return;
-        yield r;
-      }
-    })(),
-    endReason: () => (query.limit !== undefined && rows.length >= query.limit ? 'Limit Reached' : 'Query Completed'),
-    close: () => { closed = true; },
-  };
 }
 
 /** Push queries, and pull queries on streams (a bounded scan up to the end at query start). */

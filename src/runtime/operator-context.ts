@@ -28,4 +28,8 @@ export interface OperatorContext {
   processingError(type: 'DESERIALIZATION_ERROR' | 'RECORD_PROCESSING_ERROR' | 'SERIALIZATION_ERROR' | 'PRODUCTION_ERROR', message: string, change?: Change, topic?: string): void;
   /** Arrival order of the triggering record, carried through repartition topics. */
   currentSequence(): number | undefined;
+  /** Bytes of record cache for table changes (0 = emit every update). */
+  readonly cacheMaxBytes: number;
+  /** Registers work that must run before each commit (flushing caches). */
+  onCommit(flush: () => void): void;
 }

@@ -46,6 +46,8 @@ export interface TaskOptions {
   readonly output?: Emit;
   /** Where to start reading when no offset was committed: 'earliest' or 'latest'. */
   readonly startFrom: 'earliest' | 'latest';
+  /** Record cache for table changes in bytes (0 = off). */
+  readonly cacheMaxBytes?: number;
 }
 
 interface InputState {
@@ -67,6 +69,7 @@ export class Task {
   #currentSeq: number | undefined;
   #positionsDirty = false;
   #roundRobin = 0;
+  #beforeCommit: (() => void)[] = [];
 
   constructor(options: TaskOptions) {
     this.id = options.id;
@@ -95,6 +98,7 @@ export class Task {
       if (changelog) await this.#restore(ts);
       this.#stores.set(name, ts);
     }
+    this.#beforeCommit = [];
     this.#handlers = instantiate(this.#o.sub, this.#context(), this.#o.repartition, this.#o.output).handlers;
     const committed = this.#o.group ? await this.#o.log.committedOffsets(this.#o.group) : new Map<string, number>();
     for (const s of this.#inputs) {
@@ -144,6 +148,8 @@ export class Task {
         });
       },
       currentSequence: () => this.#currentSeq,
+      cacheMaxBytes: this.#o.cacheMaxBytes ?? 0,
+      onCommit: (flush) => this.#beforeCommit.push(flush),
     };
   }
 
@@ -220,12 +226,23 @@ export class Task {
     return n;
   }
 
+  /** Output records waiting for the next commit. */
+  pendingOutputs(): number {
+    return this.#outputs.length;
+  }
+
+  /** Runs the pre-commit hooks (cache flushes) so their records join the next commit. */
+  flush(): void {
+    for (const f of this.#beforeCommit) f();
+  }
+
   hasPendingOutput(): boolean {
     return this.#outputs.length > 0 || this.#positionsDirty || [...this.#stores.values()].some((s) => s.hasDirty());
   }
 
   /** Commits outputs, changelog writes and input positions atomically; then persists stores. */
   async commit(): Promise<void> {
+    this.flush();
     if (!this.#o.group) {
       this.#outputs = [];
       return;

@@ -16,6 +16,7 @@ import { sinkOperator } from './operators/sink.ts';
 import { sourceOperator, type RecordHandler } from './operators/source.ts';
 import { suppressOperator } from './operators/suppress.ts';
 import { joinOperator } from './operators/join.ts';
+import { ChangeCache } from './operators/change-cache.ts';
 import { TaskStore } from './task-store.ts';
 
 /** A sub-topology's root: a sink, a repartition sink, or (transient queries) an output callback. */
@@ -117,7 +118,16 @@ export function instantiate(sub: SubTopology, ctx: OperatorContext, repartition:
       case 'Filter': build(step.input, filterOperator(step, ctx, emit)); return;
       case 'Project': build(step.input, projectOperator(step, ctx, emit)); return;
       case 'FlatMap': build(step.input, flatMapOperator(step, ctx, emit)); return;
-      case 'Aggregate': build(step.input, aggregateOperator(step, ctx, emit)); return;
+      case 'Aggregate': {
+        let out = emit;
+        if (ctx.cacheMaxBytes > 0) {
+          const cache = new ChangeCache(ctx.cacheMaxBytes, emit);
+          ctx.onCommit(() => cache.flush());
+          out = (c) => cache.put(c);
+        }
+        build(step.input, aggregateOperator(step, ctx, out));
+        return;
+      }
       case 'Suppress': build(step.input, suppressOperator(step, ctx, emit)); return;
       case 'Sink': build(step.input, sinkOperator(step, ctx)); return;
       case 'Join': {

@@ -30,8 +30,10 @@ export function encodeValue(v: unknown, t: SqlType | undefined): string {
     case 'DOUBLE':
       return typeof v === 'number' ? encodeDouble(v) : encodeUntyped(v);
     case 'DECIMAL':
-      // WRITE_BIGDECIMAL_AS_PLAIN: `1.50`, never an exponent.
-      return v instanceof Decimal ? v.toString() : encodeUntyped(v);
+      // WRITE_BIGDECIMAL_AS_PLAIN: `1.50`, never an exponent; at the column's scale (a DECIMAL(4, 2)
+      // read from JSON `1.5` is 1.50 in ksqlDB), padding only, so no digits are ever lost.
+      if (!(v instanceof Decimal)) return encodeUntyped(v);
+      return (v.scale < t.scale ? v.setScale(t.scale) : v).toString();
     case 'STRING':
       return JSON.stringify(typeof v === 'string' ? v : String(v));
     case 'BYTES':

@@ -1,0 +1,321 @@
+// Pull queries: ksqlDB's PullQueryValidator rules for every pull query, and answering a pull query
+// on a table from the `Materialize` stores of the query that maintains it, reading only the keys,
+// key range or (when allowed) the whole table that the WHERE clause asks for.
+
+import { statementError } from '../common/errors.ts';
+import { formatType, type SqlType } from '../common/sql-type.ts';
+import { bindExpr } from '../analyzer/expression-binder.ts';
+import { formatExpr } from '../analyzer/expr-format.ts';
+import { Scope } from '../analyzer/scope.ts';
+import type { PlannedQuery } from '../analyzer/query-planner.ts';
+import type { Step } from '../plan/steps.ts';
+import type { Expr, Query } from '../sql/ast.ts';
+import { compileExpr } from '../runtime/expression-compiler.ts';
+import { MATERIALIZE_STORE } from '../runtime/operators/sink.ts';
+import { TaskStore } from '../runtime/task-store.ts';
+import type { QueryRunner } from './query-runner.ts';
+import type { QueryColumn, QueryHandle, QueryRow, Session, SourceInfo } from './engine-api.ts';
+import type { ExecutorHost } from './statement-executor.ts';
+import { analyzeWhere, type PullAccess, type PullColumn } from './pull-where.ts';
+import { ksqlScanOrder, locateKeyPartitions, partitioningOf, type KeyPartitioning } from './pull-locate.ts';
+
+const HELP = ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
+
+/** The WHERE analysis of a validated pull query on a table, for pullFromTable. */
+const analyses = new WeakMap<Query, PullAccess>();
+
+/** ksqlDB's PullQueryValidator plus, for tables, the WHERE analysis (before planning, as ksqlDB). */
+export function validatePullQuery(host: ExecutorHost, session: Session, query: Query, text: string): void {
+  const fail = (msg: string): never => {
+    throw statementError(msg + HELP, text);
+  };
+  if (query.window) fail('Pull queries don\'t support WINDOW clauses.');
+  if (query.groupBy) fail('Pull queries don\'t support GROUP BY clauses.');
+  if (query.partitionBy) fail('Pull queries don\'t support PARTITION BY clauses.');
+  if (query.having) fail('Pull queries don\'t support HAVING clauses.');
+  if (query.limit !== undefined) {
+    if (host.property(session, 'ksql.query.pull.limit.clause.enabled') === 'false') {
+      fail('LIMIT clause in pull queries is currently disabled. You can enable them by setting ksql.query.pull.limit.clause.enabled=true.');
+    }
+    if (query.limit < 0) fail('Pull queries don\'t support negative integers in the LIMIT clause.');
+  }
+  const inSelect = query.select.flatMap((s) => (s.kind === 'SingleColumn' ? disallowedColumns(s.expr) : []));
+  if (inSelect.length > 0) fail(`Pull queries don't support the following columns in SELECT clauses: ${[...new Set(inSelect)].map((n) => `\`${n}\``).join(', ')}\n`);
+  const inWhere = query.where ? disallowedColumns(query.where) : [];
+  if (inWhere.length > 0) fail(`Pull queries don't support the following columns in WHERE clauses: ${[...new Set(inWhere)].map((n) => `\`${n}\``).join(', ')}\n`);
+
+  const src = query.from.kind === 'AliasedSource' ? host.catalog.source(query.from.name) : undefined;
+  if (!src) return;
+  const windowed = src.keyFormat.window !== undefined;
+  const columns = columnsOf(src, windowed);
+  if (query.where) {
+    checkWhereColumns(query.where, columns, text);
+    checkNullComparisons(query.where, columns, text);
+  }
+  if (src.type !== 'TABLE') return;
+  const enabled = (name: string): boolean => host.property(session, name) !== 'false';
+  const access = analyzeWhere(query.where, {
+    keys: src.schema.key.map((c) => ({ name: c.name, type: c.type })),
+    columns, windowed,
+    tableScansEnabled: enabled('ksql.query.pull.table.scan.enabled'),
+    rangeScansEnabled: enabled('ksql.query.pull.range.scan.enabled'),
+    resolve: (e) => {
+      const b = bindExpr(e, { scope: new Scope([]), functions: host.functions, types: (t) => host.catalog.type(t), clause: 'WHERE' });
+      return { value: compileExpr(b)([], []), type: b.type };
+    },
+  });
+  analyses.set(query, access);
+}
+
+function disallowedColumns(e: Expr): string[] {
+  const out: string[] = [];
+  visitColumns(e, (name) => {
+    if (name === 'ROWPARTITION' || name === 'ROWOFFSET') out.push(name);
+  });
+  return out;
+}
+
+/** Calls `f` for each column reference (not lambda parameters). */
+function visitColumns(e: Expr, f: (name: string, ref: Expr) => void, lambdas: ReadonlySet<string> = new Set()): void {
+  if (e.kind === 'ColumnRef') {
+    if (e.source !== undefined || !lambdas.has(e.name)) f(e.name, e);
+    return;
+  }
+  if (e.kind === 'Lambda') {
+    visitColumns(e.body, f, new Set([...lambdas, ...e.params]));
+    return;
+  }
+  for (const child of childrenOf(e)) visitColumns(child, f, lambdas);
+}
+
+function childrenOf(x: Expr): Expr[] {
+  switch (x.kind) {
+    case 'Dereference': return [x.base];
+    case 'Subscript': return [x.base, x.index];
+    case 'Arithmetic': case 'Comparison': case 'Logical': case 'Concat': return [x.left, x.right];
+    case 'Negate': case 'Not': case 'IsNull': case 'Cast': case 'AtTimeZone': return [x.operand];
+    case 'Between': return [x.operand, x.low, x.high];
+    case 'InList': return [x.operand, ...x.list];
+    case 'Like': return [x.operand, x.pattern];
+    case 'SearchedCase': return [...x.whens.flatMap((w) => [w.when, w.then]), ...(x.else ? [x.else] : [])];
+    case 'SimpleCase': return [x.operand, ...x.whens.flatMap((w) => [w.when, w.then]), ...(x.else ? [x.else] : [])];
+    case 'FunctionCall': return [...x.args];
+    case 'ArrayConstructor': return [...x.elements];
+    case 'MapConstructor': return x.entries.flatMap((en) => [en.key, en.value]);
+    case 'StructConstructor': return x.fields.map((fl) => fl.value);
+    default: return [];
+  }
+}
+
+function columnsOf(src: SourceInfo, windowed: boolean): Map<string, PullColumn> {
+  const cols = new Map<string, PullColumn>();
+  for (const c of [...src.schema.key, ...src.schema.value]) cols.set(c.name, { name: c.name, type: c.type });
+  const pseudo: [string, SqlType][] = [['ROWTIME', { kind: 'BIGINT' }], ['ROWPARTITION', { kind: 'INTEGER' }], ['ROWOFFSET', { kind: 'BIGINT' }]];
+  if (windowed) pseudo.push(['WINDOWSTART', { kind: 'BIGINT' }], ['WINDOWEND', { kind: 'BIGINT' }]);
+  for (const [name, type] of pseudo) if (!cols.has(name)) cols.set(name, { name, type });
+  return cols;
+}
+
+/** Name resolution comes first in ksqlDB: window bounds of a non-windowed source are unknown. */
+function checkWhereColumns(where: Expr, columns: ReadonlyMap<string, PullColumn>, text: string): void {
+  visitColumns(where, (name, ref) => {
+    if (ref.kind === 'ColumnRef' && ref.source === undefined && !columns.has(name)) {
+      throw statementError(`WHERE column '${name}' cannot be resolved.`, text);
+    }
+  });
+}
+
+/** ksqlDB's type checker rejects `x = NULL` (IN lists are checked per element later). */
+function checkNullComparisons(where: Expr, columns: ReadonlyMap<string, PullColumn>, text: string): void {
+  const typeName = (e: Expr): string | undefined => {
+    if (e.kind === 'NullLiteral') return 'NULL';
+    if (e.kind === 'ColumnRef') {
+      const c = columns.get(e.name);
+      return c ? formatType(c.type) : undefined;
+    }
+    return undefined;
+  };
+  const visit = (e: Expr): void => {
+    if (e.kind === 'Comparison' && (e.left.kind === 'NullLiteral' || e.right.kind === 'NullLiteral')) {
+      const l = typeName(e.left);
+      const r = typeName(e.right);
+      if (l !== undefined && r !== undefined) {
+        throw statementError(`Error in WHERE expression: Comparison with NULL not supported: ${l} ${e.op} ${r}\nUse 'IS NULL' or 'IS NOT NULL' instead.\nStatement: ${formatExpr(e)}`, text);
+      }
+    }
+    if (e.kind === 'Logical') { visit(e.left); visit(e.right); }
+    if (e.kind === 'Not') visit(e.operand);
+  };
+  visit(where);
+}
+
+function findSource(step: Step): (Step & { kind: 'Source' }) | undefined {
+  if (step.kind === 'Source') return step;
+  if ('input' in step) return findSource(step.input);
+  return undefined;
+}
+
+function hasAggregate(step: Step): boolean {
+  if (step.kind === 'Aggregate') return true;
+  return 'input' in step ? hasAggregate(step.input) : false;
+}
+
+/** The query whose Materialize stores hold a table: its CTAS, or the CST of a source table. */
+function writerOf(host: ExecutorHost, table: string): QueryRunner | undefined {
+  const q = host.catalog.queries().find((x) => x.sinks.includes(table) || (x.id.startsWith('CST_') && x.sources.includes(table) && x.sinks.length === 0));
+  return q ? host.runners.get(q.id) : undefined;
+}
+
+/** A pull query on a table: reads the rows its WHERE clause needs, then filters and projects them. */
+export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, query: Query, columns: QueryColumn[], queryId: string, text: string): Promise<QueryHandle> {
+  const source = findSource(plan.root)!;
+  const table = source.source;
+  const runner = writerOf(host, table.name);
+  if (!runner) {
+    throw statementError(`The \`${table.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${table.name} AS SELECT * FROM ${table.name}'.${HELP}`, text);
+  }
+  if (hasAggregate(plan.root)) throw statementError(`Pull queries don't support GROUP BY clauses.${HELP}`, text);
+  const reader = tableReader(runner, plan, source);
+  const access = analyses.get(query) ?? { kind: 'scan' };
+  const rows = reader.read(access, query.limit);
+  let closed = false;
+  return {
+    queryId, kind: 'pull', columns,
+    rows: (async function* () {
+      for (const r of rows) {
+        if (closed) return;
+        yield r;
+      }
+    })(),
+    endReason: () => (query.limit !== undefined && rows.length >= query.limit ? 'Limit Reached' : 'Query Completed'),
+    close: () => { closed = true; },
+  };
+}
+
+interface Candidate {
+  readonly value: unknown[];
+  readonly partition: number;
+}
+
+/** Reading one table's stores for one planned query: row assembly, filter and projection. */
+export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Step & { kind: 'Source' }) {
+  const keyCount = source.keyCount;
+  const valueCount = source.valueCount;
+  const width = source.layout.length;
+  const windowed = source.windowed;
+  const stores = new Map<number, TaskStore<unknown[] | null>>();
+  for (const task of runner.tasks()) {
+    const store = task.stores().get(MATERIALIZE_STORE);
+    if (store) stores.set(Number(task.id.slice(task.id.indexOf('_') + 1)), store as TaskStore<unknown[] | null>);
+  }
+  const partitions = Math.max(0, ...stores.keys()) + 1;
+  const partitioning: KeyPartitioning = partitioningOf(runner.subs, keyCount, partitions);
+  const steps: Step[] = [];
+  for (let s: Step | undefined = plan.root; s && s.kind !== 'Source'; s = 'input' in s ? s.input : undefined) steps.unshift(s);
+  const evaluators = steps.map((s) => (s.kind === 'Filter' ? { filter: compileExpr(s.predicate) }
+    : s.kind === 'Project' ? { project: s.exprs.map(compileExpr) } : {}));
+  const env: unknown[] = [];
+
+  const toRow = (v: unknown[]): unknown[] => {
+    const row: unknown[] = new Array(width).fill(null);
+    const n = keyCount + valueCount;
+    for (let i = 0; i < n; i++) row[i] = v[i] ?? null;
+    row[n] = BigInt(v[v.length - 3] as number);
+    row[n + 1] = 0;
+    row[n + 2] = 0n;
+    if (windowed) {
+      row[n + 3] = BigInt(v[v.length - 2] as number);
+      row[n + 4] = BigInt(v[v.length - 1] as number);
+    }
+    return row;
+  };
+  /** The projected row, or undefined when WHERE drops it. */
+  const evaluate = (v: unknown[]): unknown[] | undefined => {
+    let row = toRow(v);
+    for (const ev of evaluators) {
+      if (ev.filter) {
+        if (ev.filter(row, env) !== true) return undefined;
+      } else if (ev.project) {
+        const fs = ev.project;
+        const out = new Array<unknown>(fs.length);
+        for (let i = 0; i < fs.length; i++) out[i] = fs[i]!(row, env);
+        row = out;
+      }
+    }
+    return row;
+  };
+
+  const candidates = (access: PullAccess): Candidate[] => {
+    const out: Candidate[] = [];
+    const push = (p: number, v: unknown): void => {
+      if (v) out.push({ value: v as unknown[], partition: p });
+    };
+    if (access.kind === 'lookup') {
+      const located = locateKeyPartitions(access.keys.map((k) => k.key), partitioning);
+      for (const [p, indexes] of located) {
+        const store = stores.get(p);
+        if (!store) continue;
+        for (const i of indexes) {
+          const { key, starts } = access.keys[i]!;
+          if (!windowed) {
+            push(p, store.get(TaskStore.keyOf(key)));
+            continue;
+          }
+          const prefix = TaskStore.keyOf(key);
+          const from = starts.lo !== undefined ? TaskStore.keyOf([...key, starts.lo]) : prefix;
+          const to = starts.hi !== undefined ? TaskStore.keyOf([...key, starts.hi + 1]) : prefixEnd(prefix);
+          for (const e of store.range(from, to)) push(p, e.value);
+        }
+      }
+      return out;
+    }
+    for (const [p, store] of stores) {
+      if (access.kind === 'range') {
+        // The key encoding orders strings by code point, as the comparison does; the filter
+        // still checks every row, so the range only has to contain the answer.
+        const b = TaskStore.keyOf([access.bound]);
+        const lower = access.op === '>' || access.op === '>=' ? b : undefined;
+        const upper = access.op === '<' || access.op === '<=' ? prefixEnd(b) : undefined;
+        for (const e of store.range(lower, upper)) push(p, e.value);
+      } else {
+        for (const e of store.all()) push(p, e.value);
+      }
+    }
+    return out;
+  };
+
+  const scanOrder = ksqlScanOrder(runner.subs[runner.subs.length - 1]!.root.step as Step & { kind: 'Sink' }, keyCount,
+    partitioning.kind === 'key-bytes', partitions);
+
+  return {
+    partitioning,
+    read(access: PullAccess, limit: number | undefined): QueryRow[] {
+      const found = candidates(access);
+      if (limit !== undefined && access.kind !== 'lookup') {
+        // Which rows a LIMIT keeps depends on the scan order: ksqlDB's, not the stores'.
+        const order = scanOrder(found.map((c) => ({
+          key: c.value.slice(0, keyCount), taskPartition: c.partition,
+          windowStart: windowed ? (c.value[c.value.length - 2] as number) : 0,
+        })));
+        const sorted = order.map((i) => found[i]!);
+        found.length = 0;
+        found.push(...sorted);
+      }
+      const rows: QueryRow[] = [];
+      for (const c of found) {
+        if (limit !== undefined && rows.length >= limit) break;
+        const r = evaluate(c.value);
+        if (r) rows.push({ values: r });
+      }
+      return rows;
+    },
+  };
+}
+
+/** The smallest key after every key that starts with `prefix`. */
+function prefixEnd(prefix: Uint8Array): Uint8Array {
+  const out = new Uint8Array(prefix.length + 1);
+  out.set(prefix);
+  out[prefix.length] = 0xff;
+  return out;
+}
