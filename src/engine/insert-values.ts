@@ -111,7 +111,7 @@ export async function insertRow(host: ExecutorHost, session: Session, targetName
       continue;
     }
     if (!col) throw statementError(`Column name ${k} does not exist.`);
-    row[col.name] = v === null ? null : compileCast({ kind: 'STRING' }, col.type) && coerceJson(v, col);
+    row[col.name] = v === null ? null : coerceJson(v, col);
   }
   await writeRow(host, target, row, session, '');
 }
@@ -121,12 +121,32 @@ function coerceJson(v: unknown, col: Column): unknown {
   const t = col.type;
   if (v instanceof Decimal) return t.kind === 'DECIMAL' ? v : compileCast({ kind: 'DECIMAL', precision: v.precision(), scale: v.scale }, t)(v);
   if (typeof v === 'bigint') return compileCast({ kind: 'BIGINT' }, t)(v);
+  const bad = (): never => {
+    throw statementError(`Failed to insert values: expected ${formatType(t)} for column ${col.name} but got ${typeof v === 'string' ? `'${v}'` : JSON.stringify(v)}`);
+  };
   switch (t.kind) {
-    case 'BIGINT': return BigInt(typeof v === 'number' ? Math.trunc(v) : String(v));
-    case 'INTEGER': return Number(v) | 0;
-    case 'DOUBLE': return Number(v);
+    case 'BIGINT':
+      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+      if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return BigInt.asIntN(64, BigInt(v.trim()));
+      return bad();
+    case 'INTEGER':
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+      if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v) && Math.abs(Number(v)) <= 2147483648) return Number(v) | 0;
+      return bad();
+    case 'DOUBLE':
+      if (typeof v === 'number') return v;
+      if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+      return bad();
     case 'STRING': return typeof v === 'string' ? v : JSON.stringify(v);
-    case 'BOOLEAN': return Boolean(v);
-    default: return compileCast({ kind: 'STRING' }, t)(typeof v === 'string' ? v : JSON.stringify(v));
+    case 'BOOLEAN':
+      if (typeof v === 'boolean') return v;
+      if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+      return bad();
+    default:
+      try {
+        return compileCast({ kind: 'STRING' }, t)(typeof v === 'string' ? v : JSON.stringify(v));
+      } catch {
+        return bad();
+      }
   }
 }

@@ -174,7 +174,7 @@ export class QueryRunner {
         if (this.#running && isTransientLogError(e)) {
           // Kafka unavailable (broker restart, leader move): rebuild the tasks from what was
           // committed and carry on, instead of putting the query in ERROR.
-          console.error(`riffle: query ${this.queryId}: ${(e as Error).message}; retrying`);
+          console.error(`riffle: query ${this.queryId}: ${(e as Error).message}; retrying`, (globalThis as any).DUMP?.(e) ?? '');
           backoffMs = 250;
           continue;
         }

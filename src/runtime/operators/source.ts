@@ -39,13 +39,13 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
       key = k.key;
       window = k.window;
     } catch (e) {
-      ctx.processingError('DESERIALIZATION_ERROR', `Failed to deserialize key from topic: ${topic}. ${(e as Error).message}`, undefined, topic);
+      ctx.processingError('DESERIALIZATION_ERROR', deserializationMessage('key', topic, e), where(rec, partition), topic);
       return;
     }
     try {
       data = valueSerde.deserialize(rec.value, topic);
     } catch (e) {
-      ctx.processingError('DESERIALIZATION_ERROR', `Failed to deserialize value from topic: ${topic}. ${(e as Error).message}`, undefined, topic);
+      ctx.processingError('DESERIALIZATION_ERROR', deserializationMessage('value', topic, e), where(rec, partition), topic);
       return;
     }
     let row: unknown[] | null = null;
@@ -63,7 +63,7 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
       if (tsIndex >= 0) {
         const t = timestampFromColumn(row[tsIndex] ?? null, tsType!, src.timestampFormat);
         if (t === undefined || t < 0) {
-          ctx.processingError('RECORD_PROCESSING_ERROR', `Invalid timestamp in column ${src.timestampColumn} on topic ${topic}`, undefined, topic);
+          ctx.processingError('RECORD_PROCESSING_ERROR', `Invalid timestamp in column ${src.timestampColumn} on topic ${topic}`, where(rec, partition), topic);
           return;
         }
         timestamp = t;
@@ -87,6 +87,17 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
     const change: Change = { row, key, old, timestamp, window, headers: rec.headers, partition, offset: rec.offset };
     emit(change);
   };
+}
+
+/** The serdes already say "Failed to deserialize ... from topic"; add it only when they did not. */
+function deserializationMessage(part: 'key' | 'value', topic: string, e: unknown): string {
+  const msg = (e as Error).message ?? String(e);
+  return msg.startsWith('Failed to deserialize') ? msg : `Failed to deserialize ${part} from topic: ${topic}. ${msg}`;
+}
+
+/** Where a record came from, for processing-log entries. */
+function where(rec: LogRecord, partition: number): Change {
+  return { row: null, key: [], old: undefined, timestamp: rec.timestamp, window: undefined, headers: rec.headers, partition, offset: rec.offset };
 }
 
 function lastHeader(rec: LogRecord, key: string): Uint8Array | null {
