@@ -1,4 +1,4 @@
-// RestDriver backed by the EngineApi (until the server exists): statements via execute(), queries
+// RestDriver backed by the EngineApi (debugging; HTTP is the default): statements via execute(), queries
 // via query(), rendered to the JSON ksqlDB's REST API would send, then parsed losslessly like a
 // client would. In 'manual' scheduling we call runUntilIdle while waiting for push-query rows.
 

@@ -1,6 +1,6 @@
-// The seam between the RQTT executor and whatever answers /ksql and /query. Today the engine
-// driver (rest-driver-engine.ts) calls the EngineApi directly; an HTTP driver against the real
-// server implements the same two calls and everything else in the executor stays as it is.
+// The seam between the RQTT executor and whatever answers /ksql and /query: the HTTP driver
+// (rest-driver-http.ts, the default) talks to the real server; the engine driver
+// (rest-driver-engine.ts, --rqtt-driver engine) calls the EngineApi directly for debugging.
 
 import type { JsonValue } from './json.ts';
 import type { CaughtError } from './negative.ts';

@@ -1,6 +1,6 @@
-// Interim stand-in for the server's JSON rendering, used only by the engine-backed REST driver:
+// Stand-in for the server's JSON rendering, used only by the engine-backed (debug) REST driver:
 // entities and StreamedRows as ksqlDB's /ksql and /query would print them (Java number lexemes,
-// full decimal scale, base64 bytes). Replaced by the real server once the HTTP driver exists.
+// full decimal scale, base64 bytes). The default HTTP driver gets the real server's rendering.
 
 import { formatType, quoteName, type SqlType } from '../common/sql-type.ts';
 import { Decimal } from '../common/decimal.ts';

@@ -40,6 +40,9 @@ export function internalTopicPrefix(serviceId: string, queryId: string): string 
 export async function startPersistentQuery(
   host: ExecutorHost, session: Session, s: PersistentStatement, text: string, opts: { materializeOnly?: boolean },
 ): Promise<string> {
+  if (s.query.limit !== undefined) {
+    throw statementError(`${s.kind === 'CreateAsSelect' ? `CREATE ${s.sourceType} AS SELECT` : 'INSERT INTO'} statements don't support LIMIT clause.`, text);
+  }
   const props = new WithProperties(s.properties, CSAS_PROPERTIES);
   const sinkName = s.kind === 'CreateAsSelect' ? s.name : s.target;
   const existingSink = host.catalog.source(sinkName);

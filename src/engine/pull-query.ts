@@ -16,7 +16,7 @@ import { TaskStore } from '../runtime/task-store.ts';
 import type { QueryRunner } from './query-runner.ts';
 import type { QueryColumn, QueryHandle, QueryRow, Session, SourceInfo } from './engine-api.ts';
 import type { ExecutorHost } from './statement-executor.ts';
-import { analyzeWhere, type PullAccess, type PullColumn } from './pull-where.ts';
+import { analyzeWhere, JAVA_OP, type PullAccess, type PullColumn } from './pull-where.ts';
 import { ksqlScanOrder, locateKeyPartitions, partitioningOf, type KeyPartitioning } from './pull-locate.ts';
 
 const HELP = ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
@@ -48,9 +48,11 @@ export function validatePullQuery(host: ExecutorHost, session: Session, query: Q
   if (!src) return;
   const windowed = src.keyFormat.window !== undefined;
   const columns = columnsOf(src, windowed);
+  const literalType = (e: Expr): SqlType | null | undefined => (LITERALS.has(e.kind)
+    ? bindExpr(e, { scope: new Scope([]), functions: host.functions, types: (t) => host.catalog.type(t) }).type : undefined);
   if (query.where) {
     checkWhereColumns(query.where, columns, text);
-    checkNullComparisons(query.where, columns, text);
+    checkComparisonTypes(query.where, columns, literalType, text);
   }
   if (src.type !== 'TABLE') return;
   const enabled = (name: string): boolean => host.property(session, name) !== 'false';
@@ -64,6 +66,7 @@ export function validatePullQuery(host: ExecutorHost, session: Session, query: Q
       return { value: compileExpr(b)([], []), type: b.type };
     },
   });
+  if (query.where) checkBetweenTypes(query.where, columns, literalType, text);
   analyses.set(query, access);
 }
 
@@ -125,22 +128,60 @@ function checkWhereColumns(where: Expr, columns: ReadonlyMap<string, PullColumn>
   });
 }
 
-/** ksqlDB's type checker rejects `x = NULL` (IN lists are checked per element later). */
-function checkNullComparisons(where: Expr, columns: ReadonlyMap<string, PullColumn>, text: string): void {
-  const typeName = (e: Expr): string | undefined => {
-    if (e.kind === 'NullLiteral') return 'NULL';
-    if (e.kind === 'ColumnRef') {
-      const c = columns.get(e.name);
-      return c ? formatType(c.type) : undefined;
-    }
-    return undefined;
-  };
+const LITERALS: ReadonlySet<string> = new Set(['IntegerLiteral', 'DecimalLiteral', 'DoubleLiteral', 'StringLiteral', 'BooleanLiteral']);
+const NUMERIC: ReadonlySet<string> = new Set(['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL']);
+const PRIMITIVE: ReadonlySet<string> = new Set([...NUMERIC, 'STRING', 'BOOLEAN', 'BYTES', 'TIMESTAMP', 'DATE', 'TIME']);
+
+type LiteralTyper = (e: Expr) => SqlType | null | undefined;
+
+/** Whether a column and a literal cannot be compared; undefined when this check cannot tell. */
+function mismatch(e: Expr, other: Expr, columns: ReadonlyMap<string, PullColumn>, literalType: LiteralTyper): [string, string] | undefined {
+  if (e.kind !== 'ColumnRef') return undefined;
+  const col = columns.get(e.name);
+  const lit = literalType(other);
+  if (!col || !lit || !PRIMITIVE.has(col.type.kind)) return undefined;
+  const c = col.type.kind;
+  if (c === lit.kind || (NUMERIC.has(c) && NUMERIC.has(lit.kind))) return undefined;
+  // Timestamps (and the magic ROWTIME/window bounds) compare with datetime strings.
+  if (lit.kind === 'STRING' && (['TIMESTAMP', 'DATE', 'TIME'].includes(c) || ['ROWTIME', 'WINDOWSTART', 'WINDOWEND'].includes(e.name))) return undefined;
+  return [formatType(col.type), formatType(lit)];
+}
+
+/** ksqlDB's type checker runs before the pull planner: `x = NULL` and column-literal type clashes. */
+function checkComparisonTypes(where: Expr, columns: ReadonlyMap<string, PullColumn>, literalType: LiteralTyper, text: string): void {
   const visit = (e: Expr): void => {
-    if (e.kind === 'Comparison' && (e.left.kind === 'NullLiteral' || e.right.kind === 'NullLiteral')) {
-      const l = typeName(e.left);
-      const r = typeName(e.right);
-      if (l !== undefined && r !== undefined) {
-        throw statementError(`Error in WHERE expression: Comparison with NULL not supported: ${l} ${e.op} ${r}\nUse 'IS NULL' or 'IS NOT NULL' instead.\nStatement: ${formatExpr(e)}`, text);
+    if (e.kind === 'Comparison') {
+      const nullSide = e.left.kind === 'NullLiteral' ? 'left' : e.right.kind === 'NullLiteral' ? 'right' : undefined;
+      if (nullSide) {
+        const other = nullSide === 'left' ? e.right : e.left;
+        const t = other.kind === 'ColumnRef' ? columns.get(other.name)?.type : undefined;
+        if (t) {
+          const [l, r] = nullSide === 'left' ? ['NULL', formatType(t)] : [formatType(t), 'NULL'];
+          throw statementError(`Error in WHERE expression: Comparison with NULL not supported: ${l} ${e.op} ${r}\nUse 'IS NULL' or 'IS NOT NULL' instead.\nStatement: ${formatExpr(e)}`, text);
+        }
+      }
+      const m = mismatch(e.left, e.right, columns, literalType);
+      const m2 = m ? undefined : mismatch(e.right, e.left, columns, literalType);
+      const types = m ?? (m2 ? [m2[1], m2[0]] : undefined);
+      if (types) {
+        throw statementError(`Error in WHERE expression: Cannot compare ${formatExpr(e.left)} (${types[0]}) to ${formatExpr(e.right)} (${types[1]}) with ${JAVA_OP[e.op]}.\nStatement: ${formatExpr(e)}`, text);
+      }
+    }
+    if (e.kind === 'Logical') { visit(e.left); visit(e.right); }
+    if (e.kind === 'Not') visit(e.operand);
+  };
+  visit(where);
+}
+
+/** BETWEEN is checked as the two comparisons ksqlDB rewrites it to, when it compiles the filter. */
+function checkBetweenTypes(where: Expr, columns: ReadonlyMap<string, PullColumn>, literalType: LiteralTyper, text: string): void {
+  const visit = (e: Expr): void => {
+    if (e.kind === 'Between') {
+      for (const [bound, op] of [[e.low, '>='], [e.high, '<=']] as const) {
+        const m = mismatch(e.operand, bound, columns, literalType);
+        if (m) {
+          throw statementError(`Invalid expression: Cannot compare ${formatExpr(e.operand)} (${m[0]}) to ${formatExpr(bound)} (${m[1]}) with ${JAVA_OP[op]}.\nStatement: (${formatExpr(e.operand)} ${op} ${formatExpr(bound)})`, text);
+        }
       }
     }
     if (e.kind === 'Logical') { visit(e.left); visit(e.right); }

@@ -38,7 +38,8 @@ export type PullAccess =
 
 const HELP = ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
 const WINDOW_OPS: ReadonlySet<ComparisonOp> = new Set(['=', '<', '<=', '>', '>=']);
-const JAVA_OP: Record<ComparisonOp, string> = {
+/** ksqlDB's ComparisonExpression.Type names, as messages show them. */
+export const JAVA_OP: Record<ComparisonOp, string> = {
   '=': 'EQUAL', '<>': 'NOT_EQUAL', '<': 'LESS_THAN', '<=': 'LESS_THAN_OR_EQUAL', '>': 'GREATER_THAN',
   '>=': 'GREATER_THAN_OR_EQUAL', 'IS DISTINCT FROM': 'IS_DISTINCT_FROM', 'IS NOT DISTINCT FROM': 'IS_NOT_DISTINCT_FROM',
 };

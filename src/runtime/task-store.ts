@@ -6,8 +6,15 @@ import { decodeKeyBytes, encodeKeyBytes } from '../serde/ordered-key.ts';
 import type { InternalCodec } from '../serde/internal-codec.ts';
 import type { StateStore } from '../state/state-store.ts';
 
+// Operators usually get() then put() the same key object: remember the last conversion.
+let lastBytes: Uint8Array | undefined;
+let lastString = '';
+
 function keyString(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  if (bytes === lastBytes) return lastString;
+  lastBytes = bytes;
+  lastString = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return lastString;
 }
 
 export interface DirtyEntry {

@@ -155,6 +155,48 @@ function push(out: number[], v: unknown): void {
 
 /** Encodes a tuple of runtime values so that byte order matches tuple order (see header). */
 export function encodeKeyBytes(values: readonly unknown[]): Uint8Array {
+  return encodeFast(values) ?? encodeGeneral(values);
+}
+
+/**
+ * The hot path (every keyed state access): tuples of NUL-free strings and numbers are written
+ * straight into one buffer, byte-identical to the general encoding.
+ */
+function encodeFast(values: readonly unknown[]): Uint8Array | undefined {
+  let size = 0;
+  for (const v of values) {
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return undefined;
+      size += 3 + Buffer.byteLength(v, 'utf8');
+    } else if (typeof v === 'number') {
+      size += 9;
+    } else {
+      return undefined;
+    }
+  }
+  const buf = Buffer.allocUnsafe(size);
+  let pos = 0;
+  for (const v of values) {
+    if (typeof v === 'string') {
+      buf[pos++] = STRING;
+      pos += buf.write(v, pos, 'utf8');
+      buf[pos++] = 0x00;
+      buf[pos++] = 0x01;
+    } else {
+      const x = v as number;
+      f64.setFloat64(0, Number.isNaN(x) ? NaN : x);
+      const neg = (f64.getUint8(0) & 0x80) !== 0;
+      buf[pos++] = NUMBER;
+      for (let i = 0; i < 8; i++) {
+        const b = f64.getUint8(i);
+        buf[pos++] = neg ? ~b & 0xff : i === 0 ? b ^ 0x80 : b;
+      }
+    }
+  }
+  return buf;
+}
+
+function encodeGeneral(values: readonly unknown[]): Uint8Array {
   const out: number[] = [];
   for (const v of values) push(out, v);
   return Uint8Array.from(out);

@@ -48,7 +48,9 @@ export class LmdbStore implements StateStore {
 
   constructor(dir: string, durable: boolean, onClose: () => void) {
     // noSubdir: false — lmdb-js would otherwise treat a directory name with a dot as a file name.
-    this.env = open({ path: dir, maxDbs: 2, noSubdir: false });
+    // Non-durable stores skip the fsync of every commit: their changelog topic is the durable copy
+    // (a process crash keeps what the OS has; after a machine crash the store is rebuilt from it).
+    this.env = open({ path: dir, maxDbs: 2, noSubdir: false, noSync: !durable });
     this.data = this.env.openDB<Buffer, Buffer>({ name: 'data', keyEncoding: 'binary', encoding: 'binary' });
     this.meta = this.env.openDB<number, string>({ name: 'meta' });
     this.durable = durable;

@@ -28,12 +28,15 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
   const materialized = step.isTable
     ? ctx.store<unknown[] | null>(MATERIALIZE_STORE, internalRowCodec([...input.layout.map((col) => col.type), DOUBLE, DOUBLE, DOUBLE]) as never)
     : undefined;
+  const materializeOnly = materialized !== undefined && readsTopic(input, topic);
   return (c) => {
     if (materialized) {
       const k = TaskStore.keyOf(c.window ? [...c.key, c.window.start] : c.key);
       if (c.row === null) materialized.delete(k);
       else materialized.put(k, [...c.row, c.timestamp, c.window?.start ?? null, c.window?.end ?? null]);
     }
+    // CREATE SOURCE TABLE materializes its own topic: writing back would feed the input forever.
+    if (materializeOnly) return;
     let key: Uint8Array | null;
     let value: Uint8Array | null;
     let timestamp = c.timestamp;
@@ -51,4 +54,9 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
     }
     ctx.send({ topic, partition: undefined, key, value, timestamp, headers: c.headers });
   };
+}
+
+function readsTopic(step: Step, topic: string): boolean {
+  if (step.kind === 'Source') return step.source.topic === topic;
+  return 'input' in step && readsTopic(step.input, topic);
 }
