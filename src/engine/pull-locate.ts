@@ -39,7 +39,7 @@ export function partitioningOf(subs: readonly SubTopology[], keyCount: number, p
   const repartitions = new Map(subs.flatMap((s) => (s.root.kind === 'Repartition' ? [[s.root.topic, s.root.step] as const] : [])));
   const only = last && last.inputTopics.length === 1 ? repartitions.get(last.inputTopics[0]!) : undefined;
   // Only a single repartitioned input keyed by exactly the table's key tells where a key went.
-  if (only && only.exprs.length === keyCount) return { kind: 'key-bytes', partitions };
+  if (only && only.keyCount === keyCount) return { kind: 'key-bytes', partitions };
   return { kind: 'unknown', partitions };
 }
 

@@ -9,6 +9,8 @@ import { splitTopology, type SubTopology } from '../runtime/topology.ts';
 import { Task, type ProcessingErrorSink } from '../runtime/task.ts';
 import { isTransientLogError } from '../log/kafka/errors.ts';
 
+export type TaskRole = 'active' | 'standby' | 'none';
+
 export interface QueryRunnerOptions {
   readonly queryId: string;
   readonly sink: Step & { kind: 'Sink' };
@@ -19,6 +21,11 @@ export interface QueryRunnerOptions {
   readonly processingError: ProcessingErrorSink;
   readonly startFrom: 'earliest' | 'latest';
   readonly commitIntervalMs: number;
+  /**
+   * The role of each task on this server ('active' runs it, 'standby' replays its changelogs,
+   * 'none' ignores it); task ids are `<query id>/<sub-topology>_<partition>`. Default: all active.
+   */
+  readonly roleOf?: (taskId: string) => TaskRole;
   /** Record cache for table changes, in bytes (cache.max.bytes.buffering; 0 = off). */
   readonly cacheMaxBytes: number;
   /** Consumer group id (ksqlDB: `_confluent-ksql-<service id>query_<query id>`). */
@@ -31,7 +38,13 @@ export class QueryRunner {
   subs: SubTopology[];
   /** False when every input has one partition: re-keying then stays inside the single task. */
   #repartition = true;
+  /** Active tasks (processing). */
   #tasks: Task[] = [];
+  /** Standby replicas: stores kept current from their changelogs. */
+  #standbys: Task[] = [];
+  /** Every task of the query, whatever its role here. */
+  #all: Task[] = [];
+  #roleOf: (taskId: string) => TaskRole;
   #partitions = new Map<string, number>();
   #running = false;
   #loop: Promise<void> | undefined;
@@ -42,6 +55,53 @@ export class QueryRunner {
     this.queryId = options.queryId;
     this.#o = options;
     this.subs = splitTopology({ kind: 'Sink', step: options.sink }, true);
+    this.#roleOf = options.roleOf ?? (() => 'active');
+  }
+
+  taskId(task: Task): string {
+    return `${this.queryId}/${task.id}`;
+  }
+
+  /** Ids of every task of this query (for assignment). */
+  taskIds(): string[] {
+    return this.#all.map((t) => this.taskId(t));
+  }
+
+  standbyTasks(): readonly Task[] {
+    return this.#standbys;
+  }
+
+  /**
+   * Applies a new assignment: tasks change role with their stores kept (a standby promoted to
+   * active replays only its changelog tail; an active demoted to standby keeps its state).
+   */
+  async assign(roleOf: (taskId: string) => TaskRole): Promise<void> {
+    this.#roleOf = roleOf;
+    const wasActive = new Set(this.#tasks);
+    const wasStandby = new Set(this.#standbys);
+    const active: Task[] = [];
+    const standbys: Task[] = [];
+    for (const t of this.#all) {
+      const role = roleOf(this.taskId(t));
+      const before = wasActive.has(t) ? 'active' : wasStandby.has(t) ? 'standby' : 'none';
+      if (role === before) {
+        (role === 'active' ? active : role === 'standby' ? standbys : []).push(t);
+        continue;
+      }
+      if (before === 'active') {
+        await t.commit().catch(() => {});
+      }
+      if (before !== 'none') await t.close();
+      if (role === 'active') {
+        await t.init();
+        active.push(t);
+      } else if (role === 'standby') {
+        await t.initStandby();
+        standbys.push(t);
+      }
+    }
+    this.#tasks = active;
+    this.#standbys = standbys;
   }
 
   get error(): Error | undefined {
@@ -89,7 +149,19 @@ export class QueryRunner {
         }));
       }
     });
-    for (const t of this.#tasks) await t.init();
+    this.#all = this.#tasks;
+    this.#tasks = [];
+    this.#standbys = [];
+    for (const t of this.#all) {
+      const role = this.#roleOf(this.taskId(t));
+      if (role === 'active') {
+        await t.init();
+        this.#tasks.push(t);
+      } else if (role === 'standby') {
+        await t.initStandby();
+        this.#standbys.push(t);
+      }
+    }
   }
 
   /**
@@ -158,6 +230,7 @@ export class QueryRunner {
         if (!this.#paused) {
           for (const t of this.#tasks) n += await t.process(2000);
         }
+        for (const t of this.#standbys) n += await t.replayStandby();
         const now = Date.now();
         // Commit when idle, every commit interval, or before pending output grows large (a
         // transaction holds its records in memory until it commits).
@@ -226,6 +299,8 @@ export class QueryRunner {
       } catch { /* the next start resumes from the last good commit */ }
       await t.close();
     }
+    for (const t of this.#standbys) await t.close();
     this.#tasks = [];
+    this.#standbys = [];
   }
 }

@@ -80,6 +80,49 @@ export class Task {
 
   /** Opens stores, replays changelog tails, and positions inputs at their committed offsets. */
   async init(): Promise<void> {
+    await this.#openStores();
+    this.#beforeCommit = [];
+    this.#handlers = instantiate(this.#o.sub, this.#context(), this.#o.repartition, this.#o.output).handlers;
+    const committed = this.#o.group ? await this.#o.log.committedOffsets(this.#o.group) : new Map<string, number>();
+    for (const s of this.#inputs) {
+      const c = committed.get(topicPartitionKey(s.input.topic, s.input.partition));
+      if (c !== undefined) s.position = c;
+      else s.position = this.#o.startFrom === 'latest' && !s.input.repartition
+        ? await this.#o.log.endOffset(s.input.topic, s.input.partition)
+        : await this.#o.log.startOffset(s.input.topic, s.input.partition);
+    }
+  }
+
+  /**
+   * Standby replica: opens this task's stores and replays their changelogs, running no
+   * operators. Promoting it later (close, then `init` as an active) reuses the stores, so only
+   * the changelog tail is replayed.
+   */
+  async initStandby(): Promise<void> {
+    await this.#openStores();
+  }
+
+  /** Standby: applies what the changelogs gained since the last call; returns records applied. */
+  async replayStandby(): Promise<number> {
+    let n = 0;
+    for (const store of this.#stores.values()) n += await this.#restore(store);
+    return n;
+  }
+
+  /** Per store: the changelog position the store reflects and the changelog's end (lag = end - position). */
+  async storeLags(): Promise<{ store: string; changelogTopic: string; partition: number; position: number; end: number }[]> {
+    const out = [];
+    for (const s of this.#stores.values()) {
+      if (!s.changelogTopic) continue;
+      out.push({
+        store: s.name, changelogTopic: s.changelogTopic, partition: this.#o.partition,
+        position: s.changelogPosition(), end: await this.#o.log.endOffset(s.changelogTopic, this.#o.partition),
+      });
+    }
+    return out;
+  }
+
+  async #openStores(): Promise<void> {
     // A dry run of the operators tells which stores they use, so they can be opened first.
     const wanted = new Map<string, InternalCodec<unknown>>();
     instantiate(this.#o.sub, this.#recordingContext(wanted), this.#o.repartition, this.#o.output);
@@ -98,29 +141,27 @@ export class Task {
       if (changelog) await this.#restore(ts);
       this.#stores.set(name, ts);
     }
-    this.#beforeCommit = [];
-    this.#handlers = instantiate(this.#o.sub, this.#context(), this.#o.repartition, this.#o.output).handlers;
-    const committed = this.#o.group ? await this.#o.log.committedOffsets(this.#o.group) : new Map<string, number>();
-    for (const s of this.#inputs) {
-      const c = committed.get(topicPartitionKey(s.input.topic, s.input.partition));
-      if (c !== undefined) s.position = c;
-      else s.position = this.#o.startFrom === 'latest' && !s.input.repartition
-        ? await this.#o.log.endOffset(s.input.topic, s.input.partition)
-        : await this.#o.log.startOffset(s.input.topic, s.input.partition);
-    }
   }
 
-  async #restore(store: TaskStore<unknown>): Promise<void> {
+  /** Applies the changelog from the store's position to the current end; returns records applied. */
+  async #restore(store: TaskStore<unknown>): Promise<number> {
     const topic = store.changelogTopic;
     let pos = store.changelogPosition();
     const end = await this.#o.log.endOffset(topic, this.#o.partition);
+    let n = 0;
     while (pos < end) {
       const recs = await this.#o.log.read(topic, this.#o.partition, pos, 5000);
-      if (recs.length === 0) break;
+      if (recs.length === 0) {
+        // Only gaps remain (Kafka transaction markers, compacted records): the store is current.
+        await store.applyChangelog([], end);
+        break;
+      }
       const entries: DirtyEntry[] = recs.filter((r) => r.key !== null).map((r) => ({ key: r.key!, value: r.value }));
       pos = recs[recs.length - 1]!.offset + 1;
+      n += recs.length;
       await store.applyChangelog(entries, pos);
     }
+    return n;
   }
 
   #recordingContext(wanted: Map<string, InternalCodec<unknown>>): OperatorContext {
