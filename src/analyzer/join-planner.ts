@@ -155,6 +155,9 @@ function planNode(node: JoinNode, ctx: PlanContext, prefix: string, internalTopi
   if (fk && node.left.kind === 'Join') {
     throw statementError(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${conditionText}.`);
   }
+  if (fk && (left.step.windowed || right.step.windowed)) {
+    throw statementError('Foreign-key table-table joins are not supported on windowed tables.');
+  }
   if (fk && (node.type === 'RIGHT' || node.type === 'FULL')) {
     throw statementError(`${node.type === 'RIGHT' ? 'RIGHT' : 'FULL'} OUTER JOIN on a foreign key is not supported`);
   }

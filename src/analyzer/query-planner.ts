@@ -127,6 +127,20 @@ export function planQuery(query: Query, ctx: PlanContext): PlannedQuery {
     return { kind: 'Column', type: step.layout[col]!.type, index: col, name: `$TF${idx}` };
   };
 
+  // Aggregates without GROUP BY aggregate the whole input as one group (push queries).
+  const hasAggregate = items.some((it) => {
+    let found = false;
+    walkExpr(it.expr, (e) => {
+      if (e.kind === 'FunctionCall' && ctx.functions.aggregate(e.name.toUpperCase()) && !ctx.functions.scalar(e.name.toUpperCase())) found = true;
+      return !found;
+    });
+    return found;
+  });
+  if (!query.groupBy && hasAggregate && !ctx.persistent) {
+    const one: Expr = { kind: 'IntegerLiteral', text: '1', pos: query.pos };
+    const agg = planAggregation({ ...query, groupBy: [one] }, items, step, scope, ctx, internalTopics, stores);
+    return finish(agg.root, agg.key, agg.value, agg.window, true, from.sourceNames, internalTopics, stores);
+  }
   if (query.groupBy) {
     const agg = planAggregation(query, items, step, scope, ctx, internalTopics, stores);
     return finish(agg.root, agg.key, agg.value, agg.window, true, from.sourceNames, internalTopics, stores);

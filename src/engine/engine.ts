@@ -21,7 +21,7 @@ import type {
 } from './engine-api.ts';
 import { propertyOf } from './engine-config.ts';
 import { executeStatement, type ExecutorHost } from './statement-executor.ts';
-import type { QueryRunner } from './query-runner.ts';
+import type { QueryRunner, TaskRole } from './query-runner.ts';
 import { runTransientQuery } from './transient-query.ts';
 import { readTopicDecoded } from './read-topic.ts';
 import { insertRow } from './insert-values.ts';
@@ -35,6 +35,8 @@ export interface EngineOptions {
   readonly log?: Log;
   /** 'lmdb' (default) or 'memory' state stores. */
   readonly stateStores?: 'lmdb' | 'memory';
+  /** Role of each persistent-query task on this server (HA cluster); default: every task active. */
+  readonly taskRoles?: (taskId: string) => TaskRole;
 }
 
 export async function openEngine(options: EngineOptions): Promise<EngineApi & Engine> {
@@ -46,6 +48,7 @@ export async function openEngine(options: EngineOptions): Promise<EngineApi & En
   const stores = options.stateStores === 'memory' ? memoryStores() : await openStateStores(join(options.dataDir, 'state'));
   const config = new Map(Object.entries(options.properties ?? {}));
   const engine = new Engine(log, baseLog, stores, config, options.scheduling, order);
+  if (options.taskRoles) engine.taskRoles = options.taskRoles;
   await engine.start();
   return engine;
 }
@@ -59,6 +62,8 @@ export class Engine implements EngineApi, ExecutorHost {
   readonly catalog = new Catalog();
   readonly functions: FunctionRegistry;
   readonly runners = new Map<string, QueryRunner>();
+  /** Set by an HA cluster node: which tasks this server runs as active or standby. */
+  taskRoles: ((taskId: string) => TaskRole) | undefined;
   readonly #order: ArrivalOrder;
   readonly #processingLog: ProcessingLogEntry[] = [];
   #querySeq = 0;

@@ -31,7 +31,10 @@ export async function insertValues(host: ExecutorHost, session: Session, s: Stat
   const row: Record<string, unknown> = {};
   cols.forEach((name, i) => {
     const col = all.find((c) => c.name === name);
-    if (!col && name !== 'ROWTIME' && name !== 'ROWPARTITION' && name !== 'ROWOFFSET') {
+    if (!col && (name === 'ROWPARTITION' || name === 'ROWOFFSET')) {
+      throw statementError(`Inserting into column \`${name}\` is not allowed.`, text);
+    }
+    if (!col && name !== 'ROWTIME') {
       throw statementError(`Column name ${name} does not exist.`, text);
     }
     if (col && (col.namespace === 'HEADER' || col.namespace === 'HEADERS')) {

@@ -43,6 +43,10 @@ export async function startPersistentQuery(
   if (s.query.limit !== undefined) {
     throw statementError(`${s.kind === 'CreateAsSelect' ? `CREATE ${s.sourceType} AS SELECT` : 'INSERT INTO'} statements don't support LIMIT clause.`, text);
   }
+  if (s.query.limit !== undefined && !opts.materializeOnly) {
+    const what = s.kind === 'InsertInto' ? 'INSERT INTO' : `CREATE ${s.sourceType} AS SELECT`;
+    throw statementError(`${what} statements don't support LIMIT clause.`, text);
+  }
   const props = new WithProperties(s.properties, CSAS_PROPERTIES);
   const sinkName = s.kind === 'CreateAsSelect' ? s.name : s.target;
   const existingSink = host.catalog.source(sinkName);
@@ -131,6 +135,7 @@ export async function startPersistentQuery(
     commitIntervalMs: Number(host.property(session, 'ksql.streams.commit.interval.ms') ?? 2000),
     cacheMaxBytes: Number(host.property(session, 'ksql.streams.cache.max.bytes.buffering') ?? 10_000_000),
     group: `_confluent-ksql-${host.serviceId}query_${queryId}`,
+    ...(host.taskRoles ? { roleOf: host.taskRoles } : {}),
   });
   await runner.init();
   host.runners.set(queryId, runner);

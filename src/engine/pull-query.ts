@@ -207,8 +207,23 @@ function writerOf(host: ExecutorHost, table: string): QueryRunner | undefined {
   return q ? host.runners.get(q.id) : undefined;
 }
 
+/**
+ * High-availability hook for one pull query, set per session by the cluster layer (src/cluster):
+ * which partitions to read, whether standby replicas count, and which partitions the query needs.
+ */
+export interface PullRouting {
+  /** Read only these partitions (pinned by the forwarding host); undefined: every local one. */
+  readonly partitions?: ReadonlySet<number>;
+  /** Read standby replicas' stores too. */
+  readonly standbys?: boolean;
+  /** Told, before reading, which query's tasks hold the table and which partitions the keys need. */
+  readonly located?: (info: { readonly queryId: string; readonly taskPrefix: string; readonly partitions: readonly number[] }) => void;
+}
+
+export const pullRouting = new WeakMap<Session, PullRouting>();
+
 /** A pull query on a table: reads the rows its WHERE clause needs, then filters and projects them. */
-export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, query: Query, columns: QueryColumn[], queryId: string, text: string): Promise<QueryHandle> {
+export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, query: Query, columns: QueryColumn[], queryId: string, text: string, session?: Session): Promise<QueryHandle> {
   const source = findSource(plan.root)!;
   const table = source.source;
   const runner = writerOf(host, table.name);
@@ -216,8 +231,16 @@ export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, quer
     throw statementError(`The \`${table.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${table.name} AS SELECT * FROM ${table.name}'.${HELP}`, text);
   }
   if (hasAggregate(plan.root)) throw statementError(`Pull queries don't support GROUP BY clauses.${HELP}`, text);
-  const reader = tableReader(runner, plan, source);
+  const routing = session ? pullRouting.get(session) : undefined;
+  const reader = tableReader(runner, plan, source, routing);
   const access = analyses.get(query) ?? { kind: 'scan' };
+  if (routing?.located) {
+    const n = reader.partitioning.partitions;
+    const needed = access.kind === 'lookup'
+      ? [...locateKeyPartitions(access.keys.map((k) => k.key), reader.partitioning).keys()].sort((a, b) => a - b)
+      : Array.from({ length: n }, (_, p) => p);
+    routing.located({ queryId: runner.queryId, taskPrefix: `${runner.queryId}/${runner.subs.length - 1}_`, partitions: needed });
+  }
   const rows = reader.read(access, query.limit);
   let closed = false;
   return {
@@ -239,17 +262,20 @@ interface Candidate {
 }
 
 /** Reading one table's stores for one planned query: row assembly, filter and projection. */
-export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Step & { kind: 'Source' }) {
+export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Step & { kind: 'Source' }, routing?: PullRouting) {
   const keyCount = source.keyCount;
   const valueCount = source.valueCount;
   const width = source.layout.length;
   const windowed = source.windowed;
   const stores = new Map<number, TaskStore<unknown[] | null>>();
-  for (const task of runner.tasks()) {
+  for (const task of routing?.standbys ? [...runner.tasks(), ...runner.standbyTasks()] : runner.tasks()) {
     const store = task.stores().get(MATERIALIZE_STORE);
-    if (store) stores.set(Number(task.id.slice(task.id.indexOf('_') + 1)), store as TaskStore<unknown[] | null>);
+    const p = Number(task.id.slice(task.id.indexOf('_') + 1));
+    if (store && (!routing?.partitions || routing.partitions.has(p))) stores.set(p, store as TaskStore<unknown[] | null>);
   }
-  const partitions = Math.max(0, ...stores.keys()) + 1;
+  // Every partition of the table's sub-topology, held here or not (routing needs the true count).
+  const lastSub = `${runner.queryId}/${runner.subs.length - 1}_`;
+  const partitions = Math.max(Math.max(0, ...stores.keys()) + 1, runner.taskIds().filter((t) => t.startsWith(lastSub)).length);
   const partitioning: KeyPartitioning = partitioningOf(runner.subs, keyCount, partitions);
   const steps: Step[] = [];
   for (let s: Step | undefined = plan.root; s && s.kind !== 'Source'; s = 'input' in s ? s.input : undefined) steps.unshift(s);

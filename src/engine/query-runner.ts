@@ -50,6 +50,8 @@ export class QueryRunner {
   #loop: Promise<void> | undefined;
   #error: Error | undefined;
   #paused = false;
+  /** Serialises role changes with one round of the background loop. */
+  #lock: Promise<void> = Promise.resolve();
 
   constructor(options: QueryRunnerOptions) {
     this.queryId = options.queryId;
@@ -76,6 +78,13 @@ export class QueryRunner {
    * active replays only its changelog tail; an active demoted to standby keeps its state).
    */
   async assign(roleOf: (taskId: string) => TaskRole): Promise<void> {
+    // Never while the background loop is inside a task (it could be closed under it).
+    const run = this.#lock.then(() => this.#assign(roleOf));
+    this.#lock = run.catch(() => {});
+    return run;
+  }
+
+  async #assign(roleOf: (taskId: string) => TaskRole): Promise<void> {
     this.#roleOf = roleOf;
     const wasActive = new Set(this.#tasks);
     const wasStandby = new Set(this.#standbys);
@@ -225,6 +234,10 @@ export class QueryRunner {
         continue;
       }
       backoffMs = 0;
+      let release!: () => void;
+      const held = this.#lock;
+      this.#lock = new Promise<void>((r) => (release = r));
+      await held;
       try {
         let n = 0;
         if (!this.#paused) {
@@ -239,11 +252,13 @@ export class QueryRunner {
           for (const t of this.#tasks) await t.commit();
           lastCommit = now;
         }
+        release();
         if (n === 0 && this.#running) {
-          await Promise.race(this.#tasks.map((t) => t.waitForInput(200)));
-          if (this.#tasks.length === 0) await new Promise((r) => setTimeout(r, 200));
+          if (this.#tasks.length > 0) await Promise.race(this.#tasks.map((t) => t.waitForInput(this.#standbys.length > 0 ? 50 : 200)));
+          else await new Promise((r) => setTimeout(r, this.#standbys.length > 0 ? 50 : 200));
         }
       } catch (e) {
+        release();
         if (this.#running && isTransientLogError(e)) {
           // Kafka unavailable (broker restart, leader move): rebuild the tasks from what was
           // committed and carry on, instead of putting the query in ERROR.

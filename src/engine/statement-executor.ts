@@ -11,7 +11,7 @@ import type { ParsedStatement, Statement } from '../sql/ast.ts';
 import { analyzeCreateSource } from '../analyzer/create-source.ts';
 import { resolveType } from '../analyzer/type-resolver.ts';
 import type { PersistentQueryInfo, Session, SourceInfo, StatementOutcome } from './engine-api.ts';
-import type { QueryRunner } from './query-runner.ts';
+import type { QueryRunner, TaskRole } from './query-runner.ts';
 import { startPersistentQuery, replaceOrCheckSink } from './persistent-query.ts';
 import { insertValues } from './insert-values.ts';
 import { describeOutcome, listOutcome } from './metadata.ts';
@@ -23,6 +23,8 @@ export interface ExecutorHost {
   readonly catalog: Catalog;
   readonly functions: FunctionRegistry;
   readonly runners: Map<string, QueryRunner>;
+  /** HA: role of each task on this server (undefined: every task active). */
+  readonly taskRoles?: ((taskId: string) => TaskRole) | undefined;
   readonly scheduling: 'manual' | 'background';
   readonly config: Map<string, string>;
   readonly serviceId: string;

@@ -34,7 +34,7 @@ export async function runTransientQuery(host: ExecutorHost, session: Session, qu
     queryId, internalTopicPrefix: `_confluent-ksql-${host.serviceId}transient_${queryId}-`, persistent: false, sinkName: undefined,
   });
   const columns = outputColumns(plan, isPull);
-  if (isPull && src?.type === 'TABLE') return pullFromTable(host, plan, query, columns, queryId, text);
+  if (isPull && src?.type === 'TABLE') return pullFromTable(host, plan, query, columns, queryId, text, session);
   return runStreaming(host, session, plan, query, columns, queryId, isPull);
 }
 
@@ -96,7 +96,7 @@ async function runStreaming(host: ExecutorHost, session: Session, plan: PlannedQ
     if (reason) return;
     if (c.row === null) {
       if (!plan.isTable) return;
-      queue.push({ values: columns.map(() => null), tombstone: true });
+      queue.push({ values: c.key.length === columns.length ? [...c.key] : columns.map(() => null), tombstone: true });
     } else {
       queue.push({ values: c.row });
     }
@@ -106,6 +106,10 @@ async function runStreaming(host: ExecutorHost, session: Session, plan: PlannedQ
       queue.end();
     }
   };
+  if (limit === 0) {
+    reason = 'Limit Reached';
+    queue.end();
+  }
   const reset = host.property(session, 'ksql.streams.auto.offset.reset') ?? host.property(session, 'auto.offset.reset');
   const task = new Task({
     id: '0_0', queryId, sub, partition: 0, inputs, log: host.log, stores: memoryStoreFactory(), group: undefined,

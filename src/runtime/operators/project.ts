@@ -12,6 +12,8 @@ export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorC
   const keyCount = step.keyCount;
   const inputKeyCount = step.input.keyCount;
   const inputWidth = step.input.layout.length;
+  const wsIdx = step.input.layout.findIndex((c) => c.name === 'WINDOWSTART');
+  const weIdx = step.input.layout.findIndex((c) => c.name === 'WINDOWEND');
   const env: unknown[] = [];
   const compute = (row: unknown[], c: Change): unknown[] => {
     const out = new Array<unknown>(exprs.length);
@@ -30,7 +32,11 @@ export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorC
       // A delete: only the key can be computed, from a row that holds nothing but the key.
       const stub = new Array<unknown>(inputWidth).fill(null);
       for (let i = 0; i < inputKeyCount; i++) stub[i] = c.key[i];
-      const key = compute(stub, c).slice(0, keyCount);
+      if (c.window && wsIdx >= 0) stub[wsIdx] = BigInt(c.window.start);
+      if (c.window && weIdx >= 0) stub[weIdx] = BigInt(c.window.end);
+      const full = compute(stub, c);
+      // Transient queries (no key columns) keep the whole key-only row: tombstones show the key.
+      const key = keyCount === 0 ? full : full.slice(0, keyCount);
       emit({ ...c, row: null, key, old: c.old === undefined || c.old === null ? c.old : compute(c.old, c) });
       return;
     }
