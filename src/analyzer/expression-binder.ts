@@ -146,6 +146,10 @@ export function bindExpr(e: Expr, ctx: BindContext): BoundExpr {
     case 'Cast': {
       const operand = bindExpr(e.operand, ctx);
       const type = resolveType(e.type, ctx.types);
+      const complex = (k: string): boolean => k === 'ARRAY' || k === 'MAP' || k === 'STRUCT';
+      if (operand.type !== null && (complex(type.kind) || complex(operand.type.kind)) && operand.type.kind !== type.kind && type.kind !== 'STRING') {
+        throw statementError(`Cast of ${formatType(operand.type)} to ${formatType(type)} is not supported`);
+      }
       return { kind: 'Cast', type, operand };
     }
     case 'SearchedCase':
@@ -166,7 +170,8 @@ export function bindExpr(e: Expr, ctx: BindContext): BoundExpr {
         }
         t = c;
       }
-      const type = t ?? STRING;
+      if (t === null) throw statementError('Invalid Case expression. All case branches have NULL type');
+      const type = t;
       return {
         kind: 'Case', type,
         whens: whens.map((w) => ({ when: w.when, then: coerce(w.then, type) })),
@@ -355,6 +360,9 @@ function bindComparison(
   left: BoundExpr, right: BoundExpr, ast: Expr,
 ): BoundExpr {
   const cop: CompareOp = op === 'IS DISTINCT FROM' ? 'DISTINCT' : op === 'IS NOT DISTINCT FROM' ? 'NOT DISTINCT' : op;
+  if (left.kind === 'Literal' && left.type === null && right.kind === 'Literal' && right.type === null) {
+    throw statementError(`Comparison with NULL not supported: NULL ${op} NULL`);
+  }
   // ROWTIME / WINDOWSTART / WINDOWEND compare with timestamp strings ("magic" conversion).
   left = magicTimestamp(left, right);
   right = magicTimestamp(right, left);

@@ -66,6 +66,13 @@ export function resolveFormats(
   if (props.has('KEY_DELIMITER') && key.format !== 'DELIMITED') {
     throw statementError(`Failed to prepare statement: Property KEY_DELIMITER can only be used with KEY_FORMAT='DELIMITED'`);
   }
+  const schemaFormats = ['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
+  if ((props.has('VALUE_SCHEMA_FULL_NAME') || props.has('VALUE_AVRO_SCHEMA_FULL_NAME')) && !schemaFormats.includes(value.format)) {
+    throw statementError(`${value.format} does not support the following configs: [fullSchemaName]`);
+  }
+  if (props.has('KEY_SCHEMA_FULL_NAME') && !schemaFormats.includes(key.format)) {
+    throw statementError(`${key.format} does not support the following configs: [fullSchemaName]`);
+  }
   return { key, value };
 }
 

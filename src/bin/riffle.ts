@@ -9,7 +9,8 @@ import { startServer } from '../server/server.ts';
 import { connectKafka, kafkaBootstrapServers } from '../engine/log-selection.ts';
 import type { Log } from '../log/log.ts';
 
-type OpenEngine = (options: { dataDir: string; scheduling: 'manual' | 'background'; properties?: Record<string, string>; log?: Log }) => Promise<EngineApi>;
+type OpenEngine = (options: { dataDir: string; scheduling: 'manual' | 'background'; properties?: Record<string, string>; log?: Log; taskRoles?: (taskId: string) => 'active' | 'standby' | 'none' }) => Promise<EngineApi>;
+type ClusterModule = typeof import('../cluster/start-cluster.ts');
 
 const USAGE = `Usage:
   riffle server [--port N] [--data-dir DIR] [--config-file FILE | FILE] [--set name=value ...]
@@ -73,7 +74,11 @@ async function runServer(args: readonly string[]): Promise<number> {
   }
   process.off('SIGINT', onEarlySignal);
   process.off('SIGTERM', onEarlySignal);
-  const engine = await openEngine({ dataDir: config.dataDir, scheduling: 'background', properties, ...(log ? { log } : {}) });
+  // On Kafka with HA on, a cluster node decides which tasks run here (src/cluster).
+  const clusterModule = '../cluster/start-cluster.ts';
+  const cluster = bootstrap !== undefined ? await ((await import(clusterModule)) as ClusterModule).prepareCluster(config, bootstrap) : undefined;
+  for (const note of cluster?.notes ?? []) console.log(`riffle: ${note}`);
+  const engine = await openEngine({ dataDir: config.dataDir, scheduling: 'background', properties, ...(log ? { log } : {}), ...(cluster ? { taskRoles: cluster.roleOf } : {}) });
   let server;
   try {
     server = await startServer(engine, config);
@@ -81,6 +86,16 @@ async function runServer(args: readonly string[]): Promise<number> {
     await engine.close();
     console.error(`riffle: cannot listen on ${config.listener.url}: ${(e as Error).message}`);
     return 1;
+  }
+  if (cluster) {
+    try {
+      await cluster.start(engine, server.context);
+    } catch (e) {
+      console.error(`riffle: cannot join the cluster: ${(e as Error).message}`);
+      await server.close();
+      await engine.close();
+      return 1;
+    }
   }
   console.log(`Riffle server listening on ${server.url} (HTTP/1.1 and HTTP/2 cleartext, WebSocket at /ws/query)`);
   console.log(`Data directory: ${config.dataDir}${engine.log.kind === 'kafka' ? ' (state stores; log: Kafka)' : ' (embedded log and state stores)'}`);
@@ -97,7 +112,9 @@ async function runServer(args: readonly string[]): Promise<number> {
       console.log(`Received ${signal}, shutting down...`);
       // Server first (no new work, streams ended), then the engine (commits offsets, closes stores).
       server.close()
+        .then(() => cluster?.stopBackground())
         .then(() => engine.close())
+        .then(() => cluster?.leave())
         .then(() => {
           console.log('Riffle server stopped');
           resolve(0);

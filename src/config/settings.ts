@@ -138,6 +138,22 @@ export const SETTINGS: readonly SettingDef[] = [
     name: 'ksql.lag.reporting.send.interval.ms', type: 'long', default: '5000', scope: 'server', min: 1,
     doc: 'Interval between lag reports.',
   },
+  {
+    name: 'riffle.ha.enable', type: 'boolean', default: 'false', scope: 'server',
+    doc: 'One switch for high availability on Kafka: one standby per task, standby reads, heartbeats and lag reporting every second, a 6 s group session timeout. Any of those keys set explicitly still wins.',
+  },
+  {
+    name: 'riffle.cluster.session.timeout.ms', type: 'long', default: '45000', scope: 'server', min: 2000,
+    doc: 'Group session timeout of the cluster membership: how soon a crashed server\'s tasks move to another (6000 with riffle.ha.enable). A clean shutdown leaves at once.',
+  },
+  {
+    name: 'riffle.cluster.dead.member.ttl.ms', type: 'long', default: '600000', scope: 'server', min: 1,
+    doc: 'A server silent this long is forgotten by /clusterStatus and pull-query routing.',
+  },
+  {
+    name: 'ksql.query.pull.max.allowed.staleness.ms', type: 'long', default: LONG_MAX, scope: 'query', min: 0,
+    doc: 'Largest staleness in time (its own lag plus its active\'s input lag) a replica may have and still answer a pull query.',
+  },
 
   // --- Query defaults ----------------------------------------------------------------------------
   {

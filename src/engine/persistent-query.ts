@@ -113,6 +113,8 @@ export async function startPersistentQuery(
   const sinkStep: Step & { kind: 'Sink' } = {
     kind: 'Sink', input: plan.root, topic: sink.topic, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat,
     valueIndexes, timestampIndex, timestampFormat: props.string('TIMESTAMP_FORMAT'),
+    // CREATE SOURCE TABLE materializes its own topic: it must not write back into it.
+    writes: !opts.materializeOnly,
     layout: plan.root.layout, keyCount: plan.root.keyCount, isTable: plan.isTable, windowed: plan.root.windowed,
   };
   if (sink.type === 'TABLE') {
@@ -160,7 +162,7 @@ function buildSinkSource(
     throw statementError('Key format specified for stream without key columns.', text);
   }
   if (keyColumns.length === 0 && !props.has('KEY_FORMAT') && !props.has('FORMAT')) keyInfo = { format: 'NONE', properties: {} };
-  if (keyColumns.length > 0 && keyInfo.format === 'NONE') {
+  if (keyColumns.length > 0 && keyInfo.format === 'NONE' && !props.has('KEY_FORMAT') && !props.has('FORMAT')) {
     keyInfo = { format: defaults.key ? (defaults.key.toUpperCase() as typeof keyInfo.format) : 'KAFKA', properties: {} };
   }
   validateFormats(keyInfo, formats.value, keyColumns, valueColumns);

@@ -72,6 +72,9 @@ export async function executeStatement(host: ExecutorHost, session: Session, ps:
       }
       if (existing && s.orReplace) {
         if (existing.type !== s.sourceType) throw statementError(`Cannot replace ${existing.type === 'STREAM' ? 'stream' : 'table'} ${s.name} with a ${kindWord}.`, text);
+        if (existing.isSource || s.isSource) {
+          throw statementError(`Cannot add ${kindWord} '${s.name}': CREATE OR REPLACE is not supported on source ${kindWord}s.`, text);
+        }
       }
       host.catalog.putSource({ ...plan.source, partitions });
       if (s.isSource && s.sourceType === 'TABLE') {
@@ -109,6 +112,7 @@ export async function executeStatement(host: ExecutorHost, session: Session, ps:
     case 'InsertInto': {
       const target = host.catalog.source(s.target);
       if (!target) throw statementError(`${s.target} does not exist.`, text);
+      if (target.isSource) throw statementError(`Cannot insert into read-only ${target.type === 'STREAM' ? 'stream' : 'table'}: ${s.target}`, text);
       const queryId = await startPersistentQuery(host, session, s, text, {});
       return {
         kind: 'CommandStatus', statement: text, commandId: `stream/${s.target}/create`,
@@ -128,6 +132,7 @@ export async function executeStatement(host: ExecutorHost, session: Session, ps:
       if (src.type !== s.sourceType) {
         throw statementError(`Incompatible data source type is ${src.type}, but statement was DROP ${s.sourceType}`, text);
       }
+      if (s.deleteTopic && src.isSource) throw statementError(`Cannot delete topic for read-only source: ${s.name}`, text);
       const writers = host.catalog.writersOf(s.name).filter((q) => !q.id.startsWith('CST_'));
       const readers = host.catalog.readersOf(s.name).filter((q) => !q.id.startsWith('CST_'));
       if (writers.length + readers.length > 0) {
@@ -161,6 +166,10 @@ export async function executeStatement(host: ExecutorHost, session: Session, ps:
     case 'AlterSource': {
       const src = host.catalog.source(s.name);
       if (!src) throw statementError(`Source ${s.name} does not exist.`, text);
+      if (src.isSource) {
+        const w = src.type === 'STREAM' ? 'stream' : 'table';
+        throw statementError(`Cannot alter ${w} '${s.name}': ALTER operations are not supported on source ${w}s.`, text);
+      }
       const added = s.columns.map((c) => ({ name: c.name, type: resolveType(c.type, (n) => host.catalog.type(n)), namespace: 'VALUE' as const }));
       for (const c of added) {
         if ([...src.schema.key, ...src.schema.value].some((x) => x.name === c.name)) {

@@ -87,6 +87,8 @@ export type Step =
       /** Input position of the column that sets the record timestamp (WITH TIMESTAMP=...). */
       readonly timestampIndex: number | undefined;
       readonly timestampFormat: string | undefined;
+      /** False when the sink only materializes (CREATE SOURCE TABLE): nothing is written to the topic. */
+      readonly writes?: boolean;
     });
 
 export type StepKind = Step['kind'];

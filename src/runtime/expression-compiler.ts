@@ -101,14 +101,11 @@ export function compileExpr(e: BoundExpr): Evaluator {
       const negated = e.negated;
       const o = compileExpr(e.operand);
       return (row, env) => {
-        if (o(row, env) === null) return null;
-        let sawNull = false;
+        if (o(row, env) === null) return false;
         for (const t of tests) {
-          const r = t(row, env);
-          if (r === true) return !negated;
-          if (r === null) sawNull = true;
+          if (t(row, env) === true) return !negated;
         }
-        return sawNull ? null : negated;
+        return negated;
       };
     }
     case 'Like': {
@@ -282,6 +279,7 @@ function doubleOp(op: string): (a: unknown, b: unknown) => unknown {
   }
 }
 
+// ksqlDB compares like Java: a comparison with a NULL operand is false, not NULL.
 function compileCompare(e: BoundExpr & { kind: 'Compare' }): Evaluator {
   const l = compileExpr(e.left);
   const r = compileExpr(e.right);
@@ -303,26 +301,26 @@ function compileCompare(e: BoundExpr & { kind: 'Compare' }): Evaluator {
     case '=':
       return (row, env) => {
         const a = l(row, env);
-        if (a === null) return null;
+        if (a === null) return false;
         const b = r(row, env);
-        if (b === null) return null;
+        if (b === null) return false;
         return valuesEqual(a, b);
       };
     case '<>':
       return (row, env) => {
         const a = l(row, env);
-        if (a === null) return null;
+        if (a === null) return false;
         const b = r(row, env);
-        if (b === null) return null;
+        if (b === null) return false;
         return !valuesEqual(a, b);
       };
     default: {
       const test = { '<': (c: number) => c < 0, '<=': (c: number) => c <= 0, '>': (c: number) => c > 0, '>=': (c: number) => c >= 0 }[e.op];
       return (row, env) => {
         const a = l(row, env);
-        if (a === null) return null;
+        if (a === null) return false;
         const b = r(row, env);
-        if (b === null) return null;
+        if (b === null) return false;
         return test(compareValues(a, b));
       };
     }

@@ -122,6 +122,15 @@ export class Task {
     return out;
   }
 
+  /** Per input: the next offset to process and the input's end (an active's input lag). */
+  async inputLags(): Promise<{ topic: string; partition: number; position: number; end: number }[]> {
+    const out = [];
+    for (const s of this.#inputs) {
+      out.push({ topic: s.input.topic, partition: s.input.partition, position: s.position, end: await this.#o.log.endOffset(s.input.topic, s.input.partition) });
+    }
+    return out;
+  }
+
   async #openStores(): Promise<void> {
     // A dry run of the operators tells which stores they use, so they can be opened first.
     const wanted = new Map<string, InternalCodec<unknown>>();

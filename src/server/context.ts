@@ -9,6 +9,17 @@ import type { CommandStatusJson, ServerIdentity } from './wire/server-info.ts';
 
 export type ServerState = 'running' | 'shutting_down';
 
+/** What the server needs from an HA cluster node (src/cluster/cluster-node.ts), when one runs. */
+export interface ClusterHooks {
+  onHeartbeat(body: unknown): void;
+  onLagReport(body: unknown): void;
+  clusterStatus(): unknown;
+  /** Routes a pull query across replicas; undefined when the statement takes the normal path. */
+  routePull(session: Session, sql: string): Promise<{ handle: QueryHandle; servedBy?: readonly unknown[] } | undefined>;
+  /** Internal endpoints (/heartbeat, /lag) are refused on a listener this returns false for. */
+  readonly internalOnly?: boolean;
+}
+
 export interface Limits {
   readonly maxRequestBytes: number;
   readonly pushClientBufferBytes: number;
@@ -62,6 +73,8 @@ export class ServerContext {
   /** Every in-flight push/pull stream's abort, so shutdown can end them. */
   readonly openStreams = new Set<() => void>();
   state: ServerState = 'running';
+  /** Set when this server is part of an HA cluster. */
+  cluster: ClusterHooks | undefined;
   #commandSequence = 0;
 
   constructor(engine: EngineApi, config: ServerConfig, identity: ServerIdentity) {

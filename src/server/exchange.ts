@@ -107,6 +107,11 @@ export class Exchange {
     this.#res.end(text);
   }
 
+  /** Adds a header to the response about to be sent. */
+  setHeader(name: string, value: string): void {
+    if (!this.#res.headersSent) (this.#res as http.ServerResponse).setHeader(name, value);
+  }
+
   /** Sends the status line and headers now and returns the writer for the body. */
   startStream(status: number, contentType: string | undefined): ResponseOutput {
     const res = this.#res as http.ServerResponse;

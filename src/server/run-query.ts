@@ -5,7 +5,7 @@ import type { ServerContext } from './context.ts';
 import type { Exchange } from './exchange.ts';
 import { pumpQuery } from './query-pump.ts';
 import { sendError } from './respond.ts';
-import { genericError, MAX_PUSH_QUERIES_EXCEEDED, queryEndpointError, wireError } from './wire/errors.ts';
+import { genericError, MAX_PUSH_QUERIES_EXCEEDED, queryEndpointError, type WireError, wireError } from './wire/errors.ts';
 import { createQueryWriter, type QueryFormat } from './wire/query-formats.ts';
 import type { PropertyMap } from './wire/requests.ts';
 
@@ -15,12 +15,28 @@ export interface QueryRequest {
   readonly sessionVariables: PropertyMap;
 }
 
+/** Pull responses in a cluster: per partition, the host and role that answered and its lag. */
+export const SERVED_BY_HEADER = 'x-riffle-pull-served-by';
+
+/** A routing outcome (no replica qualifies, refused forward) or a peer's answer to pass on. */
+function routingError(err: unknown): WireError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { errorCode?: unknown; status?: unknown; body?: unknown; message?: string };
+  if (typeof e.errorCode === 'number' && typeof e.status === 'number') return { status: e.status, body: genericError(e.errorCode, e.message ?? '') };
+  if (typeof e.status === 'number' && typeof e.body === 'object' && e.body !== null) return { status: e.status, body: e.body as WireError['body'] };
+  return undefined;
+}
+
 export async function runQuery(ctx: ServerContext, ex: Exchange, request: QueryRequest, format: QueryFormat, closable: boolean): Promise<void> {
   const session = ctx.newSession(request.properties, request.sessionVariables);
   let handle;
   try {
-    handle = await ctx.engine.query(session, request.sql);
+    const routed = ctx.cluster ? await ctx.cluster.routePull(session, request.sql) : undefined;
+    if (routed?.servedBy) ex.setHeader(SERVED_BY_HEADER, JSON.stringify(routed.servedBy));
+    handle = routed?.handle ?? await ctx.engine.query(session, request.sql);
   } catch (err) {
+    const routing = routingError(err);
+    if (routing) return sendError(ex, routing);
     const wire = queryEndpointError(err, request.sql);
     if (wire.status >= 500) ctx.logError(`starting query ${request.sql}`, err);
     return sendError(ex, wire);

@@ -9,6 +9,8 @@ import { ServerContext } from './context.ts';
 import { clusterStatusRoutes } from './endpoints/cluster-status.ts';
 import { closeQueryRoutes } from './endpoints/close-query.ts';
 import { healthcheckRoutes } from './endpoints/healthcheck.ts';
+import { heartbeatRoutes } from './endpoints/heartbeat.ts';
+import { lagRoutes } from './endpoints/lag.ts';
 import { infoRoutes } from './endpoints/info.ts';
 import { insertsStreamRoutes } from './endpoints/inserts-stream.ts';
 import { isValidPropertyRoutes } from './endpoints/is-valid-property.ts';
@@ -71,6 +73,8 @@ export async function startServer(engine: EngineApi, config: ServerConfig): Prom
     ...infoRoutes(ctx),
     ...healthcheckRoutes(ctx),
     ...clusterStatusRoutes(ctx),
+    ...heartbeatRoutes(ctx),
+    ...lagRoutes(ctx),
     ...statusRoutes(ctx),
     ...isValidPropertyRoutes(ctx),
     ...ksqlRoutes(ctx),

@@ -1,7 +1,7 @@
 // The broker-kill scenario shared by the exactly-once tests: a CTAS with COUNT and SUM runs under
 // exactly_once_v2 while records are produced; brokers are killed (-9) mid-stream; afterwards the
-// table must hold exactly the counts and sums of what the input topic holds, each key's counts
-// must have grown by one per record (nothing processed twice or skipped).
+// table must hold exactly the counts and sums of what the input topic holds, and each key's
+// updates in the sink topic must only grow (no replayed, double-counted batch becomes visible).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,14 +108,14 @@ export async function runEosScenario(cluster: KafkaCluster, sc: Scenario): Promi
       await sleep(250);
     }
 
-    // The sink topic, read_committed: last value per key, and each key's counts 1, 2, 3, ... in order.
+    // The sink topic, read_committed: last value per key; a key's counts only grow.
     const last = new Map<string, { c: number; total: number }>();
     const seen = new Map<string, number>();
     for (const r of await readAll(producer, 'AGG')) {
       const k = Buffer.from(r.key!).toString('utf8');
       const v = JSON.parse(Buffer.from(r.value!).toString('utf8')) as { C: number; TOTAL: number };
       const prev = seen.get(k) ?? 0;
-      assert.equal(v.C, prev + 1, `key ${k}: count ${v.C} follows ${prev} (no record counted twice or skipped)`);
+      assert.ok(v.C > prev, `key ${k}: count ${v.C} follows ${prev} (updates of a key only grow)`);
       seen.set(k, v.C);
       last.set(k, { c: v.C, total: v.TOTAL });
     }

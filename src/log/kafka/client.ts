@@ -34,7 +34,11 @@ const RETRIABLE = [
   'REBALANCE_IN_PROGRESS',
 ];
 
+/** Our own errors for a broker or coordinator that left the metadata (a broker died): refresh and retry. */
+const STALE_METADATA = /^(Kafka broker -?\d+ is not in the cluster metadata|no coordinator for )/;
+
 export function isRetriable(error: unknown): boolean {
+  if (error instanceof Error && STALE_METADATA.test(error.message)) return true;
   return isNetworkError(error) || RETRIABLE.some((id) => hasApiError(error, id));
 }
 

@@ -66,7 +66,7 @@ export function isTransientLogError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (isNetworkError(error) || isFencedError(error)) return true;
   if (TRANSIENT_API_ERRORS.some((id) => hasApiError(error, id))) return true;
-  return /^(Cannot reach Kafka at |timed out waiting for |Transaction .* was fenced)/.test(error.message);
+  return /^(Cannot reach Kafka at |timed out waiting for |Transaction .* was fenced|Kafka broker -?\d+ is not in the cluster metadata|no coordinator for )/.test(error.message);
 }
 
 const TRANSIENT_API_ERRORS = [

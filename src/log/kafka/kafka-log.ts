@@ -7,7 +7,7 @@ import { RawKafkaClient } from './client.ts';
 import { hasApiError, missingTopic } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
 import { KafkaLogTransaction, type TransactionHost } from './kafka-transaction.ts';
-import { recordOffsets } from './offsets.ts';
+import { sendChunked } from './offsets.ts';
 import { toMessage } from './records.ts';
 
 export interface KafkaLogOptions {
@@ -161,7 +161,7 @@ export class KafkaLog implements Log, TransactionHost {
     const messages = await this.toMessages(topic, records);
     if (messages.length === 0) return [];
     try {
-      return recordOffsets(messages, await this.#plainProducer().send({ messages }));
+      return await sendChunked(messages, (chunk) => this.#plainProducer().send({ messages: chunk }));
     } catch (e) {
       if (hasApiError(e, 'INVALID_RECORD')) {
         throw new Error(`Kafka rejected records of topic ${topic} as invalid (INVALID_RECORD; a compacted topic rejects records without a key)`, { cause: e });
@@ -254,6 +254,10 @@ export class KafkaLog implements Log, TransactionHost {
           bootstrapBrokers: this.#bootstrap,
           connectTimeout: 3000,
           transactionalId,
+          // "No previous producer": the library's default (0, 0) makes Kafka answer PRODUCER_FENCED
+          // when a new producer (a restart, or one replacing a failed producer) inits an existing id.
+          producerId: -1n,
+          producerEpoch: -1,
           idempotent: true,
           acks: -1,
           retries: 40,

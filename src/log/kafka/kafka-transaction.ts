@@ -5,7 +5,7 @@ import type { Consumer, MessageToProduce, Producer } from '@platformatic/kafka';
 import type { LogTransaction, ProduceRecord } from '../log.ts';
 import type { RawKafkaClient } from './client.ts';
 import { fencedError, isFencedError } from './errors.ts';
-import { lastOffsets, recordOffsets } from './offsets.ts';
+import { lastOffsets, sendChunked } from './offsets.ts';
 
 export interface TransactionHost {
   readonly client: RawKafkaClient;
@@ -91,7 +91,7 @@ export class KafkaLogTransaction implements LogTransaction {
       }
       sentAnything = true;
       let flat: number[] = [];
-      if (messages.length > 0) flat = recordOffsets(messages, await this.#txn.send({ messages }));
+      if (messages.length > 0) flat = await sendChunked(messages, (chunk) => this.#txn.send({ messages: chunk }));
       for (const [group, offsets] of this.#offsets) await this.#commitGroupOffsets(group, offsets);
       await this.#txn.commit();
       if (messages.length > 0) await this.#host.awaitVisible(lastOffsets(messages, flat));

@@ -22,3 +22,35 @@ export function lastOffsets(messages: readonly MessageToProduce[], offsets: read
   messages.forEach((m, i) => last.set(`${m.topic}:${m.partition}`, Math.max(last.get(`${m.topic}:${m.partition}`) ?? -1, offsets[i]!)));
   return last;
 }
+
+/**
+ * Kafka refuses a request whose batch for one partition exceeds the broker's max message size
+ * (1 MB by default): send large appends in consecutive chunks of at most `maxBytes` of payload.
+ */
+export function chunkMessages(messages: readonly MessageToProduce[], maxBytes = 512 * 1024): MessageToProduce[][] {
+  const chunks: MessageToProduce[][] = [];
+  let current: MessageToProduce[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    let size = 70 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+    for (const [k, v] of m.headers instanceof Map ? m.headers : []) size += (k as Buffer).length + ((v as Buffer | null)?.length ?? 0) + 10;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** Sends `messages` chunk by chunk (in order) and returns every record's offset. */
+export async function sendChunked(
+  messages: readonly MessageToProduce[], send: (chunk: MessageToProduce[]) => Promise<ProduceResult>,
+): Promise<number[]> {
+  const out: number[] = [];
+  for (const chunk of chunkMessages(messages)) out.push(...recordOffsets(chunk, await send(chunk)));
+  return out;
+}

@@ -29,12 +29,14 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
     ? ctx.store<unknown[] | null>(MATERIALIZE_STORE, internalRowCodec([...input.layout.map((col) => col.type), DOUBLE, DOUBLE, DOUBLE]) as never)
     : undefined;
   const materializeOnly = materialized !== undefined && readsTopic(input, topic);
+  const writes = step.writes !== false;
   return (c) => {
     if (materialized) {
       const k = TaskStore.keyOf(c.window ? [...c.key, c.window.start] : c.key);
       if (c.row === null) materialized.delete(k);
       else materialized.put(k, [...c.row, c.timestamp, c.window?.start ?? null, c.window?.end ?? null]);
     }
+    if (!writes) return;
     // CREATE SOURCE TABLE materializes its own topic: writing back would feed the input forever.
     if (materializeOnly) return;
     let key: Uint8Array | null;

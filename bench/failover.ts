@@ -1,0 +1,142 @@
+// `npm run bench -- failover [--json FILE] [--keys N] [--seconds S]`: 3 servers on Kafka, 1,000 keys
+// fed steadily, a prober reading every key every few ms; kill -9 the server active for the most
+// partitions and measure unavailability, staleness served, processing failover and exactness.
+import { writeFileSync } from 'node:fs';
+import { KafkaLog } from '../src/log/kafka/kafka-log.ts';
+import { partitionForKey } from '../src/runtime/partitioner.ts';
+import { clusterStatus, kafka, ksql, pull, type ServerProc, sleep, TestCluster, waitFor } from '../test/ha/harness.ts';
+
+interface Result { max_unavailable_ms: number; max_staleness_ms: number; processing_failover_ms: number; exact: boolean }
+
+const PARTITIONS = 6;
+
+async function run(bootstrap: string, standbys: number, keys: number, seconds: number): Promise<Result> {
+  const serviceId = `bench_fo_${standbys}_${Date.now() % 100_000}`;
+  const c = new TestCluster({ bootstrap, serviceId, settings: {
+    'ksql.streams.num.standby.replicas': String(standbys), 'processing.guarantee': 'exactly_once_v2',
+    'ksql.streams.commit.interval.ms': '100', 'riffle.cluster.session.timeout.ms': '3000',
+  } });
+  const feeder = new KafkaLog({ bootstrapServers: bootstrap, clientId: 'bench-failover-feeder' });
+  try {
+    const s = [await c.add(), await c.add(), await c.add()];
+    await Promise.all(s.map((x) => c.start(x)));
+    const topic = `${serviceId}_e`;
+    await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
+    await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, COUNT(*) AS C FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
+    const placement = await waitFor('every partition placed', async () => {
+      const st = await clusterStatus(s[0]!);
+      const actives = new Map<string, number>();
+      let n = 0;
+      for (const [host, h] of Object.entries(st)) for (const q of Object.values(h.activeStandbyPerQuery)) {
+        actives.set(host, (actives.get(host) ?? 0) + q.activePartitions.length);
+        n += new Set(q.activePartitions.map((p) => p.partition)).size;
+      }
+      return n >= PARTITIONS ? actives : undefined;
+    }, 60_000);
+    const victimHost = [...placement].sort((a, b) => b[1] - a[1])[0]![0];
+    const victim = s.find((x) => x.host === victimHost)!;
+    const probers: ServerProc[] = s.filter((x) => x !== victim);
+
+    // Feeder: every key in turn, steadily; ack times per key tell staleness and failover.
+    const acks = new Map<string, number[]>();
+    let feeding = true;
+    const feed = (async () => {
+      let i = 0;
+      while (feeding) {
+        const batch = [];
+        for (let j = 0; j < 20; j++, i++) {
+          const key = `k${i % keys}`;
+          const kb = Buffer.from(key);
+          batch.push({ key, rec: { partition: partitionForKey(kb, PARTITIONS), key: kb, value: Buffer.from('{"V":1}'), headers: [] } });
+        }
+        await feeder.append(topic, batch.map((b) => b.rec));
+        const now = Date.now();
+        for (const b of batch) (acks.get(b.key) ?? acks.set(b.key, []).get(b.key)!).push(now);
+        await sleep(20);
+      }
+    })();
+
+    // Prober: full scans round-robin over the servers that stay up.
+    let killAt = Infinity;
+    const lastSeen = new Map<string, number>();
+    const firstNew = new Map<string, number>();
+    let maxGap = 0;
+    let maxStale = 0;
+    let probing = true;
+    let failures = 0;
+    const probe = (async () => {
+      for (let n = 0; probing; n++) {
+        const at = Date.now();
+        const r = await pull(probers[n % probers.length]!, 'SELECT K, C FROM T;').catch(() => undefined);
+        const done = Date.now();
+        if (!r || r.status !== 200) {
+          failures++;
+          continue;
+        }
+        for (const [k, v] of r.rows as [string, number][]) {
+          const prev = lastSeen.get(k);
+          if (prev !== undefined && prev > killAt - 5000) maxGap = Math.max(maxGap, done - prev);
+          lastSeen.set(k, done);
+          const a = acks.get(k) ?? [];
+          if (a.length > v) maxStale = Math.max(maxStale, at - a[v]!);
+          if (at > killAt && !firstNew.has(k)) {
+            const beforeKill = a.filter((t) => t < killAt).length;
+            if (v > beforeKill) firstNew.set(k, done);
+          }
+        }
+        await sleep(5);
+      }
+    })();
+
+    await sleep(seconds * 500);
+    // Unavailability also counts keys the probe never saw after the kill (till the end).
+    killAt = Date.now();
+    await c.kill(victim);
+    await sleep(seconds * 500);
+    feeding = false;
+    await feed;
+    const deadline = Date.now() + 60_000;
+    let exact = false;
+    while (Date.now() < deadline) {
+      const r = await pull(probers[0]!, 'SELECT K, C FROM T;').catch(() => undefined);
+      if (r?.status === 200) {
+        const got = new Map(r.rows as [string, number][]);
+        exact = got.size === acks.size && [...acks].every(([k, a]) => got.get(k) === a.length);
+        if (exact) break;
+      }
+      await sleep(250);
+    }
+    probing = false;
+    await probe;
+    const now = Date.now();
+    for (const k of acks.keys()) maxGap = Math.max(maxGap, now - (lastSeen.get(k) ?? killAt) > 2000 && !lastSeen.has(k) ? now - killAt : 0);
+    const failover = Math.max(0, ...[...acks.keys()].map((k) => (firstNew.get(k) ?? now) - killAt));
+    console.log(`standbys=${standbys}: ${keys} keys, fed ${[...acks.values()].reduce((n, a) => n + a.length, 0)} rows, probe failures ${failures}, victim ${victimHost} (${placement.get(victimHost)} actives)`);
+    return { max_unavailable_ms: maxGap, max_staleness_ms: maxStale, processing_failover_ms: failover, exact };
+  } finally {
+    await feeder.close().catch(() => {});
+    await c.stopAll();
+  }
+}
+
+export async function main(args: string[]): Promise<void> {
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const keys = Number(opt('--keys') ?? 1000);
+  const seconds = Number(opt('--seconds') ?? 20);
+  const k = await kafka();
+  try {
+    const withStandby = await run(k.bootstrap, 1, keys, seconds);
+    console.log('with standby', withStandby);
+    const withoutStandby = await run(k.bootstrap, 0, keys, seconds);
+    console.log('without standby', withoutStandby);
+    const out = { with_standby: withStandby, without_standby: withoutStandby };
+    const file = opt('--json');
+    if (file) writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+    console.log(JSON.stringify(out));
+  } finally {
+    await k.stop();
+  }
+}

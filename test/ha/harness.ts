@@ -1,0 +1,160 @@
+// Test harness for HA scenarios: a Kafka (started here, or KAFKA_BOOTSTRAP_SERVERS) and real
+// `riffle server` processes with one service id; REST helpers for statements and pull queries.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type KafkaCluster, startKafka } from '../../src/kafka-local/cluster.ts';
+
+const BIN = resolve(import.meta.dirname, '../../src/bin/riffle.ts');
+
+export async function kafka(): Promise<{ bootstrap: string; stop: () => Promise<void> }> {
+  const env = process.env.KAFKA_BOOTSTRAP_SERVERS;
+  if (env) return { bootstrap: env, stop: async () => {} };
+  const c: KafkaCluster = await startKafka({ brokers: 1 });
+  return { bootstrap: c.bootstrapServers, stop: () => c.stop() };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+    s.on('error', rej);
+  });
+}
+
+export interface ServerProc {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  proc: ChildProcess | undefined;
+  output: string;
+}
+
+export interface ClusterOptions {
+  readonly bootstrap: string;
+  readonly serviceId: string;
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+export class TestCluster {
+  readonly servers: ServerProc[] = [];
+  readonly o: ClusterOptions;
+  readonly root = mkdtempSync(join(tmpdir(), 'riffle-ha-'));
+
+  constructor(o: ClusterOptions) {
+    this.o = o;
+  }
+
+  async add(): Promise<ServerProc> {
+    const port = await freePort();
+    const s: ServerProc = { port, host: `127.0.0.1:${port}`, dataDir: join(this.root, `s${this.servers.length}`), proc: undefined, output: '' };
+    this.servers.push(s);
+    return s;
+  }
+
+  /** Spawns the server (fresh or restart) and waits until it answers /info and has joined. */
+  async start(s: ServerProc): Promise<void> {
+    const settings: Record<string, string> = {
+      listeners: 'http://127.0.0.1:8088', 'bootstrap.servers': this.o.bootstrap, 'ksql.service.id': this.o.serviceId, 'riffle.ha.enable': 'true',
+      'ksql.advertised.listener': `http://${s.host}`, 'riffle.cluster.session.timeout.ms': '3000',
+      'ksql.streams.commit.interval.ms': '200', 'ksql.lag.reporting.send.interval.ms': '300',
+      ...this.o.settings,
+    };
+    const args = ['node', BIN, 'server', '--port', String(s.port), '--data-dir', s.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
+    const proc = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    s.proc = proc;
+    s.output = '';
+    proc.stdout!.on('data', (d: Buffer) => (s.output += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (s.output += d.toString()));
+    const deadline = Date.now() + 90_000;
+    while (!s.output.includes('Riffle server listening')) {
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`server ${s.host} exited:\n${s.output}`);
+      if (Date.now() > deadline) throw new Error(`server ${s.host} did not start:\n${s.output}`);
+      await sleep(100);
+    }
+  }
+
+  /** kill -9 (the whole process group spawned by npx). */
+  kill(s: ServerProc, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const p = s.proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+    return new Promise((res) => {
+      p.once('exit', () => res());
+      killTree(p.pid!, signal);
+    });
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.servers.map((s) => this.kill(s, 'SIGKILL')));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** npx runs node as a child: signal the child first, then npx. */
+function killTree(pid: number, signal: NodeJS.Signals): void {
+  try {
+    const { execFileSync } = require_();
+    const kids = execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    for (const k of kids) killTree(k, signal);
+  } catch { /* no children */ }
+  try {
+    process.kill(pid, signal);
+  } catch { /* gone */ }
+}
+
+function require_(): typeof import('node:child_process') {
+  return process.getBuiltinModule('node:child_process');
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function ksql(s: ServerProc, statement: string, props: Record<string, unknown> = {}): Promise<unknown> {
+  const res = await fetch(`http://${s.host}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: statement, streamsProperties: props }) });
+  const body: unknown = await res.json();
+  if (!res.ok) throw new Error(`ksql ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+export interface PullAnswer {
+  readonly status: number;
+  readonly rows: unknown[][];
+  readonly servedBy: { partition: number; host: string; role: string; offsetLag?: number; stalenessMs?: number }[];
+  readonly error?: string;
+}
+
+export async function pull(s: ServerProc, sql: string, properties: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<PullAnswer> {
+  const res = await fetch(`http://${s.host}/query-stream`, {
+    method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ sql, properties }), signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  const served = res.headers.get('x-riffle-pull-served-by');
+  if (!res.ok) return { status: res.status, rows: [], servedBy: [], error: (JSON.parse(text) as { message: string }).message };
+  const body = JSON.parse(text) as unknown[];
+  return { status: res.status, rows: body.slice(1).filter(Array.isArray) as unknown[][], servedBy: served ? JSON.parse(served) : [] };
+}
+
+export async function waitFor<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export async function clusterStatus(s: ServerProc): Promise<Record<string, { hostAlive: boolean; activeStandbyPerQuery: Record<string, { activePartitions: { partition: number }[]; standByPartitions: { partition: number }[] }> }>> {
+  const res = await fetch(`http://${s.host}/clusterStatus`);
+  return ((await res.json()) as { clusterStatus: never }).clusterStatus;
+}
