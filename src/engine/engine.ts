@@ -23,6 +23,7 @@ import { propertyOf } from './engine-config.ts';
 import { executeStatement, type ExecutorHost } from './statement-executor.ts';
 import type { QueryRunner, TaskRole } from './query-runner.ts';
 import { runTransientQuery } from './transient-query.ts';
+import { fastPull } from './pull-fast.ts';
 import { readTopicDecoded } from './read-topic.ts';
 import { insertRow } from './insert-values.ts';
 
@@ -190,6 +191,8 @@ export class Engine implements EngineApi, ExecutorHost {
   }
 
   async query(session: Session, sql: string): Promise<QueryHandle> {
+    const prepared = fastPull(this, session, sql);
+    if (prepared) return prepared;
     const parsed = parseScript(sql, { variables: session.variables });
     if (!parsed.ok) {
       throw new KsqlError('parse', parsed.error.message, { position: parsed.error.pos, statementText: parsed.statementText });

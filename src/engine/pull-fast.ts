@@ -4,7 +4,9 @@
 
 import { Decimal } from '../common/decimal.ts';
 import { BIGINT, INTEGER, STRING, decimalType, type SqlType } from '../common/sql-type.ts';
-import type { QueryColumn, QueryHandle, QueryRow, SourceInfo } from './engine-api.ts';
+import type { QueryColumn, QueryHandle, QueryRow, Session, SourceInfo } from './engine-api.ts';
+import type { Task } from '../runtime/task.ts';
+import { pullRouting } from './pull-query.ts';
 import type { ExecutorHost } from './statement-executor.ts';
 import type { QueryRunner } from './query-runner.ts';
 import { coerceStrict, type PullAccess } from './pull-where.ts';
@@ -17,7 +19,8 @@ type LiteralKind = 'int' | 'dec' | 'str';
 export interface PreparedPull {
   readonly source: SourceInfo;
   readonly runner: QueryRunner;
-  readonly runnerId: string;
+  /** The runner's tasks when prepared: a rebalance or restart makes the reader stale. */
+  readonly tasks: readonly Task[];
   readonly columns: readonly QueryColumn[];
   readonly keyType: SqlType;
   readonly read: (access: PullAccess, limit: number | undefined) => QueryRow[];
@@ -57,14 +60,18 @@ export function rememberPull(text: string, entry: PreparedPull): void {
 }
 
 /** Answers `sql` from a prepared shape, or undefined when it must go the full way. */
-export function fastPull(host: ExecutorHost, sql: string): QueryHandle | undefined {
-  if (prepared.size === 0) return undefined;
+export function fastPull(host: ExecutorHost, session: Session, sql: string): QueryHandle | undefined {
+  // Sessions the cluster layer routes read chosen partitions: they take the full path.
+  if (prepared.size === 0 || pullRouting.has(session)) return undefined;
   const shape = shapeOf(sql);
   if (!shape) return undefined;
   const entry = prepared.get(shape.template);
   if (!entry) return undefined;
   // Dropped, replaced or restarted sources and queries invalidate the shape.
-  if (host.catalog.source(entry.source.name) !== entry.source || host.runners.get(entry.runnerId) !== entry.runner) {
+  const tasks = entry.runner.tasks();
+  const stale = host.catalog.source(entry.source.name) !== entry.source || host.runners.get(entry.runner.queryId) !== entry.runner ||
+    tasks.length !== entry.tasks.length || tasks.some((t, i) => t !== entry.tasks[i]);
+  if (stale) {
     prepared.delete(shape.template);
     return undefined;
   }

@@ -17,6 +17,7 @@ import type { QueryRunner } from './query-runner.ts';
 import type { QueryColumn, QueryHandle, QueryRow, Session, SourceInfo } from './engine-api.ts';
 import type { ExecutorHost } from './statement-executor.ts';
 import { analyzeWhere, JAVA_OP, type PullAccess, type PullColumn } from './pull-where.ts';
+import { rememberPull } from './pull-fast.ts';
 import { ksqlScanOrder, locateKeyPartitions, partitioningOf, type KeyPartitioning } from './pull-locate.ts';
 
 const HELP = ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
@@ -242,6 +243,9 @@ export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, quer
     routing.located({ queryId: runner.queryId, taskPrefix: `${runner.queryId}/${runner.subs.length - 1}_`, partitions: needed });
   }
   const rows = reader.read(access, query.limit);
+  if (!routing && access.kind === 'lookup' && access.keys.length === 1 && query.limit === undefined && isKeyEqualsLiteral(query.where, table)) {
+    rememberPull(text, { source: table, runner, columns, keyType: table.schema.key[0]!.type, tasks: [...runner.tasks()], read: reader.read });
+  }
   let closed = false;
   return {
     queryId, kind: 'pull', columns,
@@ -254,6 +258,13 @@ export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, quer
     endReason: () => (query.limit !== undefined && rows.length >= query.limit ? 'Limit Reached' : 'Query Completed'),
     close: () => { closed = true; },
   };
+}
+
+/** `key = literal` on a single-column key: the shape prepared pull queries answer. */
+function isKeyEqualsLiteral(where: Expr | undefined, table: SourceInfo): boolean {
+  if (!where || where.kind !== 'Comparison' || where.op !== '=' || table.schema.key.length !== 1) return false;
+  const literal = ['IntegerLiteral', 'DecimalLiteral', 'StringLiteral'].includes(where.right.kind);
+  return literal && where.left.kind === 'ColumnRef' && where.left.name === table.schema.key[0]!.name;
 }
 
 interface Candidate {

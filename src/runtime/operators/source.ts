@@ -48,7 +48,7 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
       ctx.processingError('DESERIALIZATION_ERROR', deserializationMessage('value', topic, e), where(rec, partition), topic);
       return;
     }
-    if (step.isTable && keyCount > 0 && key.some((k) => k === null || k === undefined)) {
+    if (step.isTable && keyCount > 0 && key.every((k) => k === null || k === undefined)) {
       // A table row needs its primary key: ksqlDB drops such records (with a processing-log entry).
       ctx.processingError('RECORD_PROCESSING_ERROR', `Skipping record with a null primary key on topic ${topic}`, where(rec, partition), topic);
       return;
