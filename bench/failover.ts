@@ -1,4 +1,4 @@
-// `npm run bench -- failover [--json FILE] [--keys N] [--seconds S]`: 3 servers on Kafka, 1,000 keys
+// `npm run bench -- failover [--json FILE] [--keys N] [--seconds S] [--standbys N]`: 3 servers on Kafka, 1,000 keys
 // fed steadily, a prober reading every key every few ms; kill -9 the server active for the most
 // partitions and measure unavailability, staleness served, processing failover and exactness.
 import { writeFileSync } from 'node:fs';
@@ -91,6 +91,7 @@ async function run(bootstrap: string, standbys: number, keys: number, seconds: n
     await sleep(seconds * 500);
     // Unavailability also counts keys the probe never saw after the kill (till the end).
     killAt = Date.now();
+    console.log(`${new Date(killAt).toISOString()} kill -9 ${victimHost}`);
     await c.kill(victim);
     await sleep(seconds * 500);
     feeding = false;
@@ -128,11 +129,17 @@ export async function main(args: string[]): Promise<void> {
   const seconds = Number(opt('--seconds') ?? 20);
   const k = await kafka();
   try {
-    const withStandby = await run(k.bootstrap, 1, keys, seconds);
-    console.log('with standby', withStandby);
-    const withoutStandby = await run(k.bootstrap, 0, keys, seconds);
-    console.log('without standby', withoutStandby);
-    const out = { with_standby: withStandby, without_standby: withoutStandby };
+    // --standbys N: only that configuration (default: with 1 standby, then without).
+    const only = opt('--standbys');
+    const out: Record<string, Result> = {};
+    if (only === undefined || only !== '0') {
+      out.with_standby = await run(k.bootstrap, Number(only ?? 1), keys, seconds);
+      console.log('with standby', out.with_standby);
+    }
+    if (only === undefined || only === '0') {
+      out.without_standby = await run(k.bootstrap, 0, keys, seconds);
+      console.log('without standby', out.without_standby);
+    }
     const file = opt('--json');
     if (file) writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
     console.log(JSON.stringify(out));

@@ -11,6 +11,7 @@ import { emptyLagTable, type HostLagReport, type LagTable, mergeLagReport, parse
 import { MembershipView } from './liveness.ts';
 import { LocalLags } from './local-lags.ts';
 import { postJson } from './peer-client.ts';
+import { type PartitionState, watchPartitionFile } from './test-partition.ts';
 import type { ReplicaRole } from './routing.ts';
 import { type ActiveStandbyEntity, type ClusterStatus, parseHeartbeatRequest, parseLagReportRequest, renderClusterStatusResponse, renderHeartbeatRequest, renderLagReportRequest } from './wire.ts';
 
@@ -45,6 +46,8 @@ export class ClusterNode {
   #applying: Promise<void> = Promise.resolve();
   #lastRejoinMs = 0;
   #stopped = false;
+  /** Test hook (test-partition.ts): cut off from peers and/or Kafka. */
+  readonly #partition: { state: PartitionState; stop: () => void };
 
   constructor(o: ClusterNodeOptions) {
     this.o = o;
@@ -62,6 +65,15 @@ export class ClusterNode {
       onFenced: (reason) => this.#onFenced(reason),
       log: (m) => this.#log(m),
     });
+    this.#partition = watchPartitionFile((st) => {
+      this.#log(`test partition: peers ${st.peers ? 'cut off' : 'reachable'}, kafka ${st.kafka ? 'cut off' : 'reachable'}`);
+      this.membership.simulatePartition(st.kafka ? 24 * 3600_000 : 0);
+    });
+  }
+
+  /** False while a test cuts this server off from its peers: no inter-node calls in or out. */
+  get peersReachable(): boolean {
+    return !this.#partition.state.peers;
   }
 
   /** Joins the group (resolves with the first assignment applied) and starts the background work. */
@@ -101,6 +113,7 @@ export class ClusterNode {
   /** Stops heartbeats and lag reports (peers see this server die), keeping the group membership. */
   stopBackground(): void {
     this.#stopped = true;
+    this.#partition.stop();
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
   }
@@ -168,7 +181,11 @@ export class ClusterNode {
   #apply(): void {
     this.#applying = this.#applying.then(async () => {
       for (const runner of this.o.engine.runners.values()) {
-        await runner.assign((t) => this.roleOf(t)).catch((e: unknown) => this.#log(`assigning ${runner.queryId}: ${String(e)}`));
+        const changes = await runner.assign((t) => this.roleOf(t)).catch((e: unknown) => {
+          this.#log(`assigning ${runner.queryId}: ${String(e)}`);
+          return [];
+        });
+        for (const c of changes) this.#log(`task ${c.taskId}: ${c.from} -> ${c.to} in ${c.ms} ms (queued ${c.waitedMs} ms)`);
       }
     });
   }
@@ -194,15 +211,18 @@ export class ClusterNode {
 
   onHeartbeat(body: unknown): void {
     const m = parseHeartbeatRequest(body);
+    if (!this.peersReachable) return;
     this.view.onHeartbeat(m.hostInfo, Date.now(), m.timestamp);
   }
 
   onLagReport(body: unknown): void {
     const report = parseLagReportRequest(body);
+    if (!this.peersReachable) return;
     this.#lags = mergeLagReport(this.#lags, report, Date.now());
   }
 
   async #sendHeartbeats(): Promise<void> {
+    if (!this.peersReachable) return;
     const body = renderHeartbeatRequest({ hostInfo: this.host, timestamp: Date.now() });
     const timeout = Math.max(500, this.o.ha.heartbeatSendIntervalMs * 3);
     await Promise.allSettled(this.view.hosts().filter((h) => h !== this.host).map((h) => postJson(h, '/heartbeat', body, timeout)));
@@ -221,6 +241,7 @@ export class ClusterNode {
   }
 
   async #sendLags(): Promise<void> {
+    if (!this.peersReachable) return;
     const body = renderLagReportRequest(this.#localReport());
     const targets = this.o.ha.heartbeatEnable ? this.view.aliveHosts() : this.view.hosts();
     await Promise.allSettled(targets.filter((h) => h !== this.host).map((h) => postJson(h, '/lag', body, 1000)));
@@ -287,6 +308,6 @@ export class ClusterNode {
   }
 
   #log(m: string): void {
-    (this.o.log ?? ((s: string) => console.log(`riffle cluster ${this.host}: ${s}`)))(m);
+    (this.o.log ?? ((s: string) => console.log(`${new Date().toISOString()} riffle cluster ${this.host}: ${s}`)))(m);
   }
 }

@@ -220,6 +220,7 @@ export class GroupMembership {
     this.#memberId = join.memberId;
     this.#generation = join.generationId;
     const isLeader = join.leader === join.memberId;
+    this.#log(`membership: JoinGroup done in ${Date.now() - this.#lastJoinMs} ms: generation ${join.generationId}, ${join.members.length > 0 ? `leader of ${join.members.length}` : 'follower'}`);
     let assignments: { memberId: string; assignment: Buffer }[] = [];
     if (isLeader) {
       const members = join.members.map((m) => ({ memberId: m.memberId, metadata: decodeMemberMetadata(m.metadata) }));
@@ -296,7 +297,10 @@ export class GroupMembership {
       } catch (e) {
         if (this.#stopped) return;
         const error = protocolError(e);
-        if (error && REJOIN.includes(error.apiId)) return; // keep serving the current assignment meanwhile
+        if (error && REJOIN.includes(error.apiId)) {
+          this.#log('membership: the group is rebalancing; rejoining');
+          return; // keep serving the current assignment meanwhile
+        }
         if (error && FENCED.includes(error.apiId)) {
           if (error.apiId !== 'ILLEGAL_GENERATION') this.#memberId = '';
           this.#fence(`Heartbeat answered ${error.apiId}`);

@@ -143,6 +143,7 @@ async function readLocal(node: ClusterNode, session: Session, sql: string, parti
 }
 
 async function readRemote(node: ClusterNode, host: string, session: Session, sql: string, partitions: number[], columns: readonly QueryColumn[]) {
+  if (!node.peersReachable) throw Object.assign(new Error(`connect ECONNREFUSED ${host} (test partition)`), { code: 'ECONNREFUSED' });
   const properties: Record<string, unknown> = { ...Object.fromEntries(session.properties), [PINNED_PARTITIONS]: partitions.join(','), [SKIP_FORWARDING]: 'true' };
   const result = await forwardPull(host, sql, properties, 5000);
   const readers = columns.map((c, i) => compileJsonReader(c.type, c.name ?? String(i)));
@@ -152,6 +153,7 @@ async function readRemote(node: ClusterNode, host: string, session: Session, sql
 
 /** The receiving end of a forward: serve exactly the pinned partitions, refusing those not held here. */
 async function serveForwarded(node: ClusterNode, session: Session, sql: string): Promise<RoutedPull> {
+  if (!node.peersReachable) throw new PullRoutingError(503, 50301, `Host ${node.host} is cut off from its peers (test partition)`);
   const pinned = (prop(session, PINNED_PARTITIONS) ?? '').split(',').filter((s) => s.trim() !== '').map(Number);
   let refusal: string | undefined;
   pullRouting.set(session, {

@@ -244,7 +244,9 @@ export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, quer
   }
   const rows = reader.read(access, query.limit);
   if (!routing && access.kind === 'lookup' && access.keys.length === 1 && query.limit === undefined && isKeyEqualsLiteral(query.where, table)) {
-    rememberPull(text, { source: table, runner, columns, keyType: table.schema.key[0]!.type, tasks: [...runner.tasks()], read: reader.read });
+    // The lookup is the whole WHERE: the prepared reader must not keep this literal's filter.
+    const unfiltered = tableReader(runner, { ...plan, root: withoutFilters(plan.root) }, source);
+    rememberPull(text, { source: table, runner, columns, keyType: table.schema.key[0]!.type, tasks: [...runner.tasks()], read: unfiltered.read });
   }
   let closed = false;
   return {
@@ -258,6 +260,11 @@ export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, quer
     endReason: () => (query.limit !== undefined && rows.length >= query.limit ? 'Limit Reached' : 'Query Completed'),
     close: () => { closed = true; },
   };
+}
+
+function withoutFilters(step: Step): Step {
+  if (step.kind === 'Filter') return withoutFilters(step.input);
+  return 'input' in step ? { ...step, input: withoutFilters(step.input) } as Step : step;
 }
 
 /** `key = literal` on a single-column key: the shape prepared pull queries answer. */

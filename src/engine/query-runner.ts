@@ -11,6 +11,9 @@ import { isTransientLogError } from '../log/kafka/errors.ts';
 
 export type TaskRole = 'active' | 'standby' | 'none';
 
+/** One task's role change applied by `assign` (for logs: how long it took, how long it queued). */
+export interface RoleChange { readonly taskId: string; readonly from: TaskRole; readonly to: TaskRole; readonly ms: number; readonly waitedMs: number }
+
 export interface QueryRunnerOptions {
   readonly queryId: string;
   readonly sink: Step & { kind: 'Sink' };
@@ -52,6 +55,8 @@ export class QueryRunner {
   #paused = false;
   /** Serialises role changes with one round of the background loop. */
   #lock: Promise<void> = Promise.resolve();
+  /** Assignments queued behind the lock: the loop cuts its round short for them. */
+  #assignsWaiting = 0;
 
   constructor(options: QueryRunnerOptions) {
     this.queryId = options.queryId;
@@ -77,26 +82,35 @@ export class QueryRunner {
    * Applies a new assignment: tasks change role with their stores kept (a standby promoted to
    * active replays only its changelog tail; an active demoted to standby keeps its state).
    */
-  async assign(roleOf: (taskId: string) => TaskRole): Promise<void> {
+  async assign(roleOf: (taskId: string) => TaskRole): Promise<RoleChange[]> {
     // Never while the background loop is inside a task (it could be closed under it).
-    const run = this.#lock.then(() => this.#assign(roleOf));
-    this.#lock = run.catch(() => {});
+    const queued = Date.now();
+    this.#assignsWaiting++;
+    const run = this.#lock.then(() => {
+      this.#assignsWaiting--;
+      return this.#assign(roleOf, Date.now() - queued);
+    });
+    this.#lock = run.then(() => {}, () => {});
     return run;
   }
 
-  async #assign(roleOf: (taskId: string) => TaskRole): Promise<void> {
+  async #assign(roleOf: (taskId: string) => TaskRole, waitedMs: number): Promise<RoleChange[]> {
     this.#roleOf = roleOf;
+    const changes: RoleChange[] = [];
     const wasActive = new Set(this.#tasks);
     const wasStandby = new Set(this.#standbys);
     const active: Task[] = [];
     const standbys: Task[] = [];
-    for (const t of this.#all) {
+    // Actives first (a promotion is what failover waits for), then the standbys.
+    const order = [...this.#all].sort((a, b) => Number(roleOf(this.taskId(a)) === 'standby') - Number(roleOf(this.taskId(b)) === 'standby'));
+    for (const t of order) {
       const role = roleOf(this.taskId(t));
       const before = wasActive.has(t) ? 'active' : wasStandby.has(t) ? 'standby' : 'none';
       if (role === before) {
         (role === 'active' ? active : role === 'standby' ? standbys : []).push(t);
         continue;
       }
+      const started = Date.now();
       if (before === 'active') {
         await t.commit().catch(() => {});
       }
@@ -108,9 +122,11 @@ export class QueryRunner {
         await t.initStandby();
         standbys.push(t);
       }
+      changes.push({ taskId: this.taskId(t), from: before, to: role, ms: Date.now() - started, waitedMs });
     }
     this.#tasks = active;
     this.#standbys = standbys;
+    return changes;
   }
 
   get error(): Error | undefined {
@@ -240,20 +256,28 @@ export class QueryRunner {
       await held;
       try {
         let n = 0;
+        const roundStart = Date.now();
         if (!this.#paused) {
-          for (const t of this.#tasks) n += await t.process(2000);
+          for (const t of this.#tasks) if (this.#assignsWaiting === 0) n += await t.process(2000);
         }
-        for (const t of this.#standbys) n += await t.replayStandby();
+        const processedAt = Date.now();
+        for (const t of this.#standbys) if (this.#assignsWaiting === 0) n += await t.replayStandby();
+        const replayedAt = Date.now();
         const now = Date.now();
         // Commit when idle, every commit interval, or before pending output grows large (a
         // transaction holds its records in memory until it commits).
         const pending = this.#tasks.reduce((sum, t) => sum + t.pendingOutputs(), 0);
-        if (n === 0 || now - lastCommit >= this.#o.commitIntervalMs || pending > 50_000) {
+        // A queued assignment goes first (it commits the tasks it moves itself).
+        const yieldToAssign = this.#assignsWaiting > 0 && pending <= 50_000;
+        if (!yieldToAssign && (n === 0 || now - lastCommit >= this.#o.commitIntervalMs || pending > 50_000)) {
           for (const t of this.#tasks) await t.commit();
           lastCommit = now;
         }
+        if (Date.now() - roundStart > 1000) {
+          console.error(`${new Date().toISOString()} riffle: query ${this.queryId}: slow round ${Date.now() - roundStart} ms (process ${processedAt - roundStart}, standby replay ${replayedAt - processedAt}, commit ${Date.now() - replayedAt})`);
+        }
         release();
-        if (n === 0 && this.#running) {
+        if (n === 0 && this.#running && this.#assignsWaiting === 0) {
           if (this.#tasks.length > 0) await Promise.race(this.#tasks.map((t) => t.waitForInput(this.#standbys.length > 0 ? 50 : 200)));
           else await new Promise((r) => setTimeout(r, this.#standbys.length > 0 ? 50 : 200));
         }
@@ -262,7 +286,7 @@ export class QueryRunner {
         if (this.#running && isTransientLogError(e)) {
           // Kafka unavailable (broker restart, leader move): rebuild the tasks from what was
           // committed and carry on, instead of putting the query in ERROR.
-          console.error(`riffle: query ${this.queryId}: ${(e as Error).message}; retrying`, (globalThis as any).DUMP?.(e) ?? '');
+          console.error(`riffle: query ${this.queryId}: ${(e as Error).message}; retrying`);
           backoffMs = 250;
           continue;
         }

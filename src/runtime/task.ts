@@ -80,9 +80,12 @@ export class Task {
 
   /** Opens stores, replays changelog tails, and positions inputs at their committed offsets. */
   async init(): Promise<void> {
-    await this.#openStores();
+    await this.#openStores(true);
     this.#beforeCommit = [];
     this.#handlers = instantiate(this.#o.sub, this.#context(), this.#o.repartition, this.#o.output).handlers;
+    // Take over the transactional id first: a crashed previous owner's open transaction is aborted
+    // now instead of at its timeout, so its pending offsets do not stall the (stable) read below.
+    if (this.#o.group) await (await this.#o.log.beginTransaction(this.#transactionalId)).abort();
     const committed = this.#o.group ? await this.#o.log.committedOffsets(this.#o.group) : new Map<string, number>();
     for (const s of this.#inputs) {
       const c = committed.get(topicPartitionKey(s.input.topic, s.input.partition));
@@ -99,13 +102,15 @@ export class Task {
    * the changelog tail is replayed.
    */
   async initStandby(): Promise<void> {
-    await this.#openStores();
+    // No restore here: replayStandby catches up in bounded steps, so a new standby never holds up
+    // the assignment (promotions) or the processing of the active tasks next to it.
+    await this.#openStores(false);
   }
 
-  /** Standby: applies what the changelogs gained since the last call; returns records applied. */
-  async replayStandby(): Promise<number> {
+  /** Standby: applies up to `max` records the changelogs gained since the last call; returns records applied. */
+  async replayStandby(max = 20_000): Promise<number> {
     let n = 0;
-    for (const store of this.#stores.values()) n += await this.#restore(store);
+    for (const store of this.#stores.values()) n += await this.#restore(store, max - n);
     return n;
   }
 
@@ -131,7 +136,11 @@ export class Task {
     return out;
   }
 
-  async #openStores(): Promise<void> {
+  get #transactionalId(): string {
+    return `${this.#o.queryId}-${this.id}`;
+  }
+
+  async #openStores(restore: boolean): Promise<void> {
     // A dry run of the operators tells which stores they use, so they can be opened first.
     const wanted = new Map<string, InternalCodec<unknown>>();
     instantiate(this.#o.sub, this.#recordingContext(wanted), this.#o.repartition, this.#o.output);
@@ -147,18 +156,18 @@ export class Task {
         }
       }
       const ts = new TaskStore<unknown>(name, changelog, state, codec);
-      if (changelog) await this.#restore(ts);
+      if (changelog && restore) await this.#restore(ts);
       this.#stores.set(name, ts);
     }
   }
 
   /** Applies the changelog from the store's position to the current end; returns records applied. */
-  async #restore(store: TaskStore<unknown>): Promise<number> {
+  async #restore(store: TaskStore<unknown>, max = Number.POSITIVE_INFINITY): Promise<number> {
     const topic = store.changelogTopic;
     let pos = store.changelogPosition();
     const end = await this.#o.log.endOffset(topic, this.#o.partition);
     let n = 0;
-    while (pos < end) {
+    while (pos < end && n < max) {
       const recs = await this.#o.log.read(topic, this.#o.partition, pos, 5000);
       if (recs.length === 0) {
         // Only gaps remain (Kafka transaction markers, compacted records): the store is current.
@@ -309,7 +318,7 @@ export class Task {
       list.push({ partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });
     }
     const dirty = [...this.#stores.values()].map((s) => ({ store: s, entries: s.takeDirty() }));
-    const txn = await this.#o.log.beginTransaction(`${this.#o.queryId}-${this.id}`);
+    const txn = await this.#o.log.beginTransaction(this.#transactionalId);
     for (const [topic, records] of byTopic) txn.append(topic, records);
     const changelogCalls: { store: TaskStore<unknown>; entries: DirtyEntry[] }[] = [];
     for (const d of dirty) {

@@ -24,6 +24,8 @@ export class Exchange {
   readonly query: URLSearchParams;
   readonly isHttp2: boolean;
   readonly request: Readable;
+  /** Received on the internal listener (`ksql.internal.listener`), where peers call. */
+  internalListener = false;
   readonly #req: AnyRequest;
   readonly #res: AnyResponse;
   #output: ResponseOutput | undefined;

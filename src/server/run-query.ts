@@ -3,6 +3,7 @@
 
 import type { ServerContext } from './context.ts';
 import type { Exchange } from './exchange.ts';
+import { refuseOnPublicListener } from './internal-listener.ts';
 import { pumpQuery } from './query-pump.ts';
 import { sendError } from './respond.ts';
 import { genericError, MAX_PUSH_QUERIES_EXCEEDED, queryEndpointError, type WireError, wireError } from './wire/errors.ts';
@@ -28,6 +29,8 @@ function routingError(err: unknown): WireError | undefined {
 }
 
 export async function runQuery(ctx: ServerContext, ex: Exchange, request: QueryRequest, format: QueryFormat, closable: boolean): Promise<void> {
+  const refused = refuseOnPublicListener(ctx, ex.internalListener, ex.path, request.properties);
+  if (refused) return sendError(ex, refused);
   const session = ctx.newSession(request.properties, request.sessionVariables);
   let handle;
   try {

@@ -20,6 +20,7 @@ import { queryRoutes } from './endpoints/query.ts';
 import { statusRoutes } from './endpoints/status.ts';
 import { createWsQueryEndpoint, type WsQueryEndpoint } from './endpoints/ws-query.ts';
 import { Exchange } from './exchange.ts';
+import { refuseOnPublicListener } from './internal-listener.ts';
 import { createDualProtocolServer } from './http-listener.ts';
 import { sendError, sendInternalError } from './respond.ts';
 import { notFound, Router } from './router.ts';
@@ -39,29 +40,38 @@ export async function startServer(engine: EngineApi, config: ServerConfig): Prom
   // Filled in once the port is known (the context's identity includes it).
   const wiring: { ctx?: ServerContext; router?: Router; ws?: WsQueryEndpoint } = {};
 
-  const dual = createDualProtocolServer(
-    (req, res) => {
-      const ex = new Exchange(req, res);
-      if (!wiring.ctx || !wiring.router) return ex.sendText(503, '', undefined);
-      dispatch(wiring.ctx, wiring.router, ex);
-    },
-    (req: http.IncomingMessage, socket, head) => {
-      if (wiring.ws) wiring.ws.handleUpgrade(req, socket, head);
-      else socket.destroy();
-    },
-  );
-
-  await new Promise<void>((resolve, reject) => {
-    dual.net.once('error', reject);
-    dual.net.listen(config.listener.port, config.listener.host, () => {
-      dual.net.removeListener('error', reject);
-      resolve();
+  const listen = async (host: string, port: number, internal: boolean) => {
+    const d = createDualProtocolServer(
+      (req, res) => {
+        const ex = new Exchange(req, res);
+        ex.internalListener = internal;
+        if (!wiring.ctx || !wiring.router) return ex.sendText(503, '', undefined);
+        dispatch(wiring.ctx, wiring.router, ex);
+      },
+      (req: http.IncomingMessage, socket, head) => {
+        if (wiring.ws) wiring.ws.handleUpgrade(req, socket, head);
+        else socket.destroy();
+      },
+    );
+    await new Promise<void>((resolve, reject) => {
+      d.net.once('error', reject);
+      d.net.listen(port, host, () => {
+        d.net.removeListener('error', reject);
+        resolve();
+      });
     });
-  });
+    return d;
+  };
+  const dual = await listen(config.listener.host, config.listener.port, false);
+  // ksql.internal.listener: a second listener for peers; advertised to them unless set explicitly.
+  const internalText = config.string('ksql.internal.listener');
+  const internalUrl = internalText === '' ? undefined : new URL(internalText);
+  const internalDual = internalUrl ? await listen(internalUrl.hostname, Number(internalUrl.port || 8088), true) : undefined;
+  const listeners = internalDual ? [dual, internalDual] : [dual];
   const address = dual.net.address() as AddressInfo;
   const shownHost = config.listener.host === '0.0.0.0' || config.listener.host === '::' ? 'localhost' : config.listener.host;
   const advertised = config.string('ksql.advertised.listener');
-  const hostPort = advertised !== '' ? new URL(advertised).host : `${shownHost}:${address.port}`;
+  const hostPort = advertised !== '' ? new URL(advertised).host : internalUrl ? internalUrl.host : `${shownHost}:${address.port}`;
   const ctx = new ServerContext(engine, config, {
     serviceId: config.string('ksql.service.id'),
     kafkaClusterId: engine.log.kind === 'kafka' ? 'kafka' : 'riffle-embedded',
@@ -97,19 +107,21 @@ export async function startServer(engine: EngineApi, config: ServerConfig): Prom
 
   async function shutdown(): Promise<void> {
     context.state = 'shutting_down';
-    const stopped = new Promise<void>((resolve) => dual.net.close(() => resolve()));
+    const stopped = Promise.all(listeners.map((d) => new Promise<void>((resolve) => d.net.close(() => resolve()))));
     // End every running query: their responses finish normally (closing brackets and all).
     for (const abort of [...context.openStreams]) abort();
     context.pushQueries.closeAll();
     wsEndpoint.close();
-    for (const s of dual.sessions) s.close();
-    dual.http1.closeIdleConnections();
+    for (const d of listeners) {
+      for (const s of d.sessions) s.close();
+      d.http1.closeIdleConnections();
+    }
     const deadline = Date.now() + config.number('riffle.server.shutdown.timeout.ms');
-    while (dual.sockets.size > 0 && Date.now() < deadline) {
-      dual.http1.closeIdleConnections();
+    while (listeners.some((d) => d.sockets.size > 0) && Date.now() < deadline) {
+      for (const d of listeners) d.http1.closeIdleConnections();
       await new Promise((r) => setTimeout(r, 20));
     }
-    for (const s of dual.sockets) s.destroy();
+    for (const d of listeners) for (const s of d.sockets) s.destroy();
     await stopped;
   }
 }
@@ -119,6 +131,11 @@ function dispatch(ctx: ServerContext, router: Router, ex: Exchange): void {
   if (ctx.state !== 'running' && !isProbe) {
     ex.request.resume();
     return sendError(ex, wireError(genericError(SERVER_SHUTTING_DOWN, 'The server is shutting down')));
+  }
+  const refused = refuseOnPublicListener(ctx, ex.internalListener, ex.path);
+  if (refused) {
+    ex.request.resume();
+    return sendError(ex, refused);
   }
   const found = router.match(ex.method, ex.path, ex.header('accept'));
   if (!found) {

@@ -1,7 +1,7 @@
 // Test harness for HA scenarios: a Kafka (started here, or KAFKA_BOOTSTRAP_SERVERS) and real
 // `riffle server` processes with one service id; REST helpers for statements and pull queries.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,7 +32,10 @@ export interface ServerProc {
   readonly host: string;
   readonly dataDir: string;
   proc: ChildProcess | undefined;
+  /** Output of the current run. */
   output: string;
+  /** Output of every run, each line prefixed with the harness's receipt time. */
+  log: string;
 }
 
 export interface ClusterOptions {
@@ -52,7 +55,7 @@ export class TestCluster {
 
   async add(): Promise<ServerProc> {
     const port = await freePort();
-    const s: ServerProc = { port, host: `127.0.0.1:${port}`, dataDir: join(this.root, `s${this.servers.length}`), proc: undefined, output: '' };
+    const s: ServerProc = { port, host: `127.0.0.1:${port}`, dataDir: join(this.root, `s${this.servers.length}`), proc: undefined, output: '', log: '' };
     this.servers.push(s);
     return s;
   }
@@ -69,8 +72,14 @@ export class TestCluster {
     const proc = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     s.proc = proc;
     s.output = '';
-    proc.stdout!.on('data', (d: Buffer) => (s.output += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (s.output += d.toString()));
+    const onData = (d: Buffer) => {
+      s.output += d.toString();
+      const at = new Date().toISOString();
+      s.log += d.toString().split('\n').filter(Boolean).map((l) => `[${at}] ${l}\n`).join('');
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    s.log += `[${new Date().toISOString()}] ---- harness: starting ${s.host}\n`;
     const deadline = Date.now() + 90_000;
     while (!s.output.includes('Riffle server listening')) {
       if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`server ${s.host} exited:\n${s.output}`);
@@ -83,6 +92,7 @@ export class TestCluster {
   kill(s: ServerProc, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = s.proc;
     if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+    s.log += `[${new Date().toISOString()}] ---- harness: ${signal} ${s.host}\n`;
     return new Promise((res) => {
       p.once('exit', () => res());
       killTree(p.pid!, signal);
@@ -91,6 +101,12 @@ export class TestCluster {
 
   async stopAll(): Promise<void> {
     await Promise.all(this.servers.map((s) => this.kill(s, 'SIGKILL')));
+    // RIFFLE_HA_LOGS=<dir>: keep every server's output (debugging, benches).
+    const keep = process.env.RIFFLE_HA_LOGS;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      for (const s of this.servers) writeFileSync(join(keep, `${this.o.serviceId}-${s.port}.log`), s.log);
+    }
     rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -28,7 +28,7 @@ void test('conformance subset passes on Kafka as on the embedded log', { timeout
   let onKafka: Awaited<ReturnType<typeof runCases>>;
   try {
     setLogFactory(() => kafka.newLog());
-    onKafka = await runCases(cases, { concurrency: 3, timeoutMs: 60_000 });
+    onKafka = await runCases(cases, { concurrency: 1, timeoutMs: 60_000 });
   } finally {
     setLogFactory(undefined);
     await kafka.stop();

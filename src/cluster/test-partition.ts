@@ -1,0 +1,29 @@
+// Test hook for network-partition scenarios with real processes: RIFFLE_TEST_PARTITION_FILE names a
+// file the harness writes; "peers" cuts this server off from its peers, "kafka" from Kafka.
+import { readFileSync } from 'node:fs';
+
+export interface PartitionState {
+  peers: boolean;
+  kafka: boolean;
+}
+
+/** Polls the file (if configured) and reports changes; returns the live state and a stop function. */
+export function watchPartitionFile(onChange: (s: PartitionState) => void, everyMs = 100): { state: PartitionState; stop: () => void } {
+  const state: PartitionState = { peers: false, kafka: false };
+  const file = process.env.RIFFLE_TEST_PARTITION_FILE;
+  if (!file) return { state, stop: () => {} };
+  const t = setInterval(() => {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch { /* no file: connected */ }
+    const peers = /\bpeers\b/.test(text);
+    const kafka = /\bkafka\b/.test(text);
+    if (peers === state.peers && kafka === state.kafka) return;
+    state.peers = peers;
+    state.kafka = kafka;
+    onChange(state);
+  }, everyMs);
+  t.unref();
+  return { state, stop: () => clearInterval(t) };
+}
