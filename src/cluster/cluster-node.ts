@@ -66,8 +66,9 @@ export class ClusterNode {
       log: (m) => this.#log(m),
     });
     this.#partition = watchPartitionFile((st) => {
-      this.#log(`test partition: peers ${st.peers ? 'cut off' : 'reachable'}, kafka ${st.kafka ? 'cut off' : 'reachable'}`);
+      this.#log(`test partition: peers ${st.peers ? 'cut off' : 'reachable'}, kafka ${st.kafka ? 'cut off' : 'reachable'}${st.freeze ? ', standbys frozen' : ''}`);
       this.membership.simulatePartition(st.kafka ? 24 * 3600_000 : 0);
+      for (const runner of this.o.engine.runners.values()) runner.freezeStandbys(st.freeze);
     });
   }
 

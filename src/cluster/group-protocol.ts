@@ -1,5 +1,5 @@
 // Cluster membership on Kafka's group coordinator with our own protocol type: JoinGroup/SyncGroup
-// (the leader runs assignTasks), Heartbeat at sessionTimeout/3, LeaveGroup on clean shutdown. The
+// (the leader runs assignTasks), Heartbeat at sessionTimeout/6, LeaveGroup on clean shutdown. The
 // broker's generations fence a member that was cut off; this client then stops acting as active.
 import { findErrorBy } from '@platformatic/kafka';
 import type { ReplicaLag } from './assignment.ts';
@@ -27,7 +27,7 @@ export interface GroupMembershipOptions {
   readonly sessionTimeoutMs?: number;
   /** How long the coordinator waits for every member to rejoin during a rebalance. */
   readonly rebalanceTimeoutMs?: number;
-  /** Default sessionTimeoutMs / 3. Also bounds how fast a clean leave by a peer is noticed. */
+  /** Default sessionTimeoutMs / 6. Also bounds how fast a clean leave by a peer is noticed. */
   readonly heartbeatIntervalMs?: number;
   /** `ksql.streams.num.standby.replicas`, used when this member leads. */
   readonly numStandbys: number;
@@ -95,7 +95,9 @@ export class GroupMembership {
   constructor(options: GroupMembershipOptions) {
     this.options = options;
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.floor(this.sessionTimeoutMs / 3);
+    // A sixth of the session (Kafka's consumers use a third): survivors learn of a rebalance (a
+    // member's session expired) within half a second at the 3 s session tests use.
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.floor(this.sessionTimeoutMs / 6);
     this.rebalanceTimeoutMs = options.rebalanceTimeoutMs ?? Math.max(this.sessionTimeoutMs, 5000);
     const brokers = options.bootstrapServers.split(',').map((s) => s.trim());
     const clientId = options.clientId ?? `riffle-membership-${options.host}`;

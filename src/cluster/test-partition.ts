@@ -1,15 +1,17 @@
 // Test hook for network-partition scenarios with real processes: RIFFLE_TEST_PARTITION_FILE names a
-// file the harness writes; "peers" cuts this server off from its peers, "kafka" from Kafka.
+// file the harness writes; "peers" cuts this server off from its peers, "kafka" from Kafka, and
+// "freeze" stops its standbys replaying (a replica falling behind).
 import { readFileSync } from 'node:fs';
 
 export interface PartitionState {
   peers: boolean;
   kafka: boolean;
+  freeze: boolean;
 }
 
 /** Polls the file (if configured) and reports changes; returns the live state and a stop function. */
 export function watchPartitionFile(onChange: (s: PartitionState) => void, everyMs = 100): { state: PartitionState; stop: () => void } {
-  const state: PartitionState = { peers: false, kafka: false };
+  const state: PartitionState = { peers: false, kafka: false, freeze: false };
   const file = process.env.RIFFLE_TEST_PARTITION_FILE;
   if (!file) return { state, stop: () => {} };
   const t = setInterval(() => {
@@ -19,9 +21,11 @@ export function watchPartitionFile(onChange: (s: PartitionState) => void, everyM
     } catch { /* no file: connected */ }
     const peers = /\bpeers\b/.test(text);
     const kafka = /\bkafka\b/.test(text);
-    if (peers === state.peers && kafka === state.kafka) return;
+    const freeze = /\bfreeze\b/.test(text);
+    if (peers === state.peers && kafka === state.kafka && freeze === state.freeze) return;
     state.peers = peers;
     state.kafka = kafka;
+    state.freeze = freeze;
     onChange(state);
   }, everyMs);
   t.unref();

@@ -57,6 +57,7 @@ export class QueryRunner {
   #lock: Promise<void> = Promise.resolve();
   /** Assignments queued behind the lock: the loop cuts its round short for them. */
   #assignsWaiting = 0;
+  #standbysFrozen = false;
 
   constructor(options: QueryRunnerOptions) {
     this.queryId = options.queryId;
@@ -261,7 +262,12 @@ export class QueryRunner {
           for (const t of this.#tasks) if (this.#assignsWaiting === 0) n += await t.process(2000);
         }
         const processedAt = Date.now();
-        for (const t of this.#standbys) if (this.#assignsWaiting === 0) n += await t.replayStandby();
+        // Standbys catch up in bounded steps (about 200 ms a round while actives run here), so a
+        // standby restoring from scratch never delays the actives' processing and commits for long.
+        for (const t of this.#standbys) {
+          if (this.#standbysFrozen || this.#assignsWaiting > 0 || (this.#tasks.length > 0 && Date.now() - processedAt > 200)) break;
+          n += await t.replayStandby(5000);
+        }
         const replayedAt = Date.now();
         const now = Date.now();
         // Commit when idle, every commit interval, or before pending output grows large (a
@@ -270,7 +276,8 @@ export class QueryRunner {
         // A queued assignment goes first (it commits the tasks it moves itself).
         const yieldToAssign = this.#assignsWaiting > 0 && pending <= 50_000;
         if (!yieldToAssign && (n === 0 || now - lastCommit >= this.#o.commitIntervalMs || pending > 50_000)) {
-          for (const t of this.#tasks) await t.commit();
+          // Each task commits its own transaction: in parallel, one round trip's worth of waiting.
+          await settleAll(this.#tasks.map((t) => t.commit()));
           lastCommit = now;
         }
         if (Date.now() - roundStart > 1000) {
@@ -320,6 +327,11 @@ export class QueryRunner {
     this.#paused = true;
   }
 
+  /** Tests: standbys stop replaying their changelogs (a replica falling behind) until unfrozen. */
+  freezeStandbys(frozen: boolean): void {
+    this.#standbysFrozen = frozen;
+  }
+
   resume(): void {
     this.#paused = false;
   }
@@ -342,4 +354,11 @@ export class QueryRunner {
     this.#tasks = [];
     this.#standbys = [];
   }
+}
+
+/** Like Promise.all, but waits for every promise before rethrowing the first failure. */
+async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }

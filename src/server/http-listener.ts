@@ -43,7 +43,9 @@ export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: 
   });
 
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  // The sniffing server accepts the sockets, so Node's http default noDelay never applies:
+  // without it a response written in pieces waits on Nagle + delayed ACK (~40 ms).
+  const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     sniff(socket, (isHttp2) => (isHttp2 ? h2 : http1).emit('connection', socket));

@@ -31,6 +31,10 @@ export interface ServerProc {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** Peers' address (the internal listener when ClusterOptions.internalListener), else `host`. */
+  readonly peerHost: string;
+  /** File read by src/cluster/test-partition.ts: "peers" / "kafka" cut this server off, "freeze" stops its standbys. */
+  readonly partitionFile: string;
   proc: ChildProcess | undefined;
   /** Output of the current run. */
   output: string;
@@ -42,6 +46,8 @@ export interface ClusterOptions {
   readonly bootstrap: string;
   readonly serviceId: string;
   readonly settings?: Readonly<Record<string, string>>;
+  /** Give every server a separate internal listener (ksql.internal.listener) for peer traffic. */
+  readonly internalListener?: boolean;
 }
 
 export class TestCluster {
@@ -55,7 +61,12 @@ export class TestCluster {
 
   async add(): Promise<ServerProc> {
     const port = await freePort();
-    const s: ServerProc = { port, host: `127.0.0.1:${port}`, dataDir: join(this.root, `s${this.servers.length}`), proc: undefined, output: '', log: '' };
+    const internal = this.o.internalListener ? `127.0.0.1:${await freePort()}` : undefined;
+    const n = this.servers.length;
+    const s: ServerProc = {
+      port, host: `127.0.0.1:${port}`, peerHost: internal ?? `127.0.0.1:${port}`, dataDir: join(this.root, `s${n}`),
+      partitionFile: join(this.root, `partition-${n}`), proc: undefined, output: '', log: '',
+    };
     this.servers.push(s);
     return s;
   }
@@ -64,12 +75,13 @@ export class TestCluster {
   async start(s: ServerProc): Promise<void> {
     const settings: Record<string, string> = {
       listeners: 'http://127.0.0.1:8088', 'bootstrap.servers': this.o.bootstrap, 'ksql.service.id': this.o.serviceId, 'riffle.ha.enable': 'true',
-      'ksql.advertised.listener': `http://${s.host}`, 'riffle.cluster.session.timeout.ms': '3000',
+      'ksql.advertised.listener': `http://${s.peerHost}`, 'riffle.cluster.session.timeout.ms': '3000',
+      ...(s.peerHost !== s.host ? { 'ksql.internal.listener': `http://${s.peerHost}` } : {}),
       'ksql.streams.commit.interval.ms': '200', 'ksql.lag.reporting.send.interval.ms': '300',
       ...this.o.settings,
     };
     const args = ['node', BIN, 'server', '--port', String(s.port), '--data-dir', s.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
-    const proc = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RIFFLE_TEST_PARTITION_FILE: s.partitionFile } });
     s.proc = proc;
     s.output = '';
     const onData = (d: Buffer) => {
@@ -97,6 +109,14 @@ export class TestCluster {
       p.once('exit', () => res());
       killTree(p.pid!, signal);
     });
+  }
+
+  /**
+   * Test faults of `s` (src/cluster/test-partition.ts), any of: 'peers' / 'kafka' (cut off from them),
+   * 'freeze' (its standbys stop replaying); none restores it. Noticed within ~100 ms.
+   */
+  fault(s: ServerProc, ...faults: ('peers' | 'kafka' | 'freeze')[]): void {
+    writeFileSync(s.partitionFile, faults.join(' '));
   }
 
   async stopAll(): Promise<void> {
