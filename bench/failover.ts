@@ -78,7 +78,8 @@ async function run(bootstrap: string, standbys: number, keys: number, seconds: n
           if (prev !== undefined && prev > killAt - 5000) maxGap = Math.max(maxGap, done - prev);
           lastSeen.set(k, done);
           const a = acks.get(k) ?? [];
-          if (a.length > v) maxStale = Math.max(maxStale, at - a[v]!);
+          // Staleness served from the kill on (killAt is Infinity before), not the start-up backlog.
+          if (a.length > v && at > killAt - 5000) maxStale = Math.max(maxStale, at - a[v]!);
           if (at > killAt && !firstNew.has(k)) {
             const beforeKill = a.filter((t) => t < killAt).length;
             if (v > beforeKill) firstNew.set(k, done);

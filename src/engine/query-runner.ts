@@ -266,7 +266,7 @@ export class QueryRunner {
         // standby restoring from scratch never delays the actives' processing and commits for long.
         for (const t of this.#standbys) {
           if (this.#standbysFrozen || this.#assignsWaiting > 0 || (this.#tasks.length > 0 && Date.now() - processedAt > 200)) break;
-          n += await t.replayStandby(5000);
+          n += await t.replayStandby(1000);
         }
         const replayedAt = Date.now();
         const now = Date.now();

@@ -4,7 +4,7 @@
 // every host and why, and a clean restart of the killed server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterStatus, kafka, ksql, pull, type ServerProc, sleep, TestCluster, waitFor } from './harness.ts';
+import { clusterStatus, kafka, ksql, placement, pull, type ServerProc, sleep, TestCluster, waitFor } from './harness.ts';
 
 let k: Awaited<ReturnType<typeof kafka>>;
 let c: TestCluster;
@@ -24,23 +24,6 @@ async function allRows(from: ServerProc, props: Record<string, unknown> = {}): P
 }
 
 const matches = (got: Map<string, number>) => [...expected].every(([key, v]) => got.get(key) === v);
-
-/** partition -> active host and standby hosts, from one server's /clusterStatus. */
-async function placement(from: ServerProc): Promise<Map<number, { active: string; standbys: string[] }>> {
-  const status = await clusterStatus(from);
-  const out = new Map<number, { active: string; standbys: string[] }>();
-  for (const [host, h] of Object.entries(status)) {
-    for (const q of Object.values(h.activeStandbyPerQuery)) {
-      for (const p of q.activePartitions) out.set(p.partition, { active: host, standbys: out.get(p.partition)?.standbys ?? [] });
-      for (const p of q.standByPartitions) {
-        const e = out.get(p.partition) ?? { active: '', standbys: [] };
-        if (!e.standbys.includes(host)) e.standbys.push(host);
-        out.set(p.partition, e);
-      }
-    }
-  }
-  return out;
-}
 
 before(async () => {
   k = await kafka();

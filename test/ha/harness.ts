@@ -194,3 +194,54 @@ export async function clusterStatus(s: ServerProc): Promise<Record<string, { hos
   const res = await fetch(`http://${s.host}/clusterStatus`);
   return ((await res.json()) as { clusterStatus: never }).clusterStatus;
 }
+
+/** partition -> active host and standby hosts of a table's query, from one server's /clusterStatus. */
+export async function placement(from: ServerProc): Promise<Map<number, { active: string; standbys: string[] }>> {
+  const status = await clusterStatus(from);
+  const out = new Map<number, { active: string; standbys: string[] }>();
+  for (const [host, h] of Object.entries(status)) {
+    for (const q of Object.values(h.activeStandbyPerQuery)) {
+      for (const p of q.activePartitions) out.set(p.partition, { active: host, standbys: out.get(p.partition)?.standbys ?? [] });
+      for (const p of q.standByPartitions) {
+        const e = out.get(p.partition) ?? { active: '', standbys: [] };
+        if (!e.standbys.includes(host)) e.standbys.push(host);
+        out.set(p.partition, e);
+      }
+    }
+  }
+  return out;
+}
+
+interface StoreLag { currentOffsetPosition: number; endOffsetPosition: number; offsetLag: number }
+
+/** host -> partition -> lag of the Materialize store, as `from` last heard. */
+export async function storeLags(from: ServerProc): Promise<Map<string, Map<number, StoreLag>>> {
+  const status = await clusterStatus(from) as unknown as Record<string, { hostStoreLags: { stateStoreLags: Record<string, { lagByPartition: Record<string, StoreLag> }> } }>;
+  const out = new Map<string, Map<number, StoreLag>>();
+  for (const [host, h] of Object.entries(status)) {
+    const m = new Map<number, StoreLag>();
+    for (const [id, st] of Object.entries(h.hostStoreLags.stateStoreLags)) {
+      if (!id.endsWith('#Materialize')) continue;
+      for (const [p, l] of Object.entries(st.lagByPartition)) m.set(Number(p), l);
+    }
+    out.set(host, m);
+  }
+  return out;
+}
+
+/**
+ * Every server alive, every one of `partitions` with an active and `standbys` standbys, and every
+ * replica's store caught up (lag 0), as `from` sees it.
+ */
+export async function settled(from: ServerProc, servers: readonly ServerProc[], partitions: number, standbys = 1): Promise<boolean> {
+  const status = await clusterStatus(from);
+  if (servers.some((s) => status[s.peerHost]?.hostAlive !== true)) return false;
+  const p = await placement(from);
+  const lags = await storeLags(from);
+  for (let i = 0; i < partitions; i++) {
+    const e = p.get(i);
+    if (!e?.active || e.standbys.length !== standbys) return false;
+    for (const h of [e.active, ...e.standbys]) if (lags.get(h)?.get(i)?.offsetLag !== 0) return false;
+  }
+  return true;
+}

@@ -60,7 +60,7 @@ export function aggregateOperator(step: Step & { kind: 'Aggregate' }, ctx: Opera
       const ts = Math.max(c.timestamp, prev ? (prev[n] as number) : -Infinity);
       store.put(k, [...accs, ts, 0]);
       emit({
-        ...c, key: c.key, timestamp: ts, window: undefined,
+        ...c, key: c.key, timestamp: ts, window: undefined, keyBytes: k,
         row: resultRow(c.key, accs, ts, undefined),
         old: prevAccs ? resultRow(c.key, prevAccs, prev![n] as number, undefined) : null,
       });
@@ -84,7 +84,7 @@ export function aggregateOperator(step: Step & { kind: 'Aggregate' }, ctx: Opera
         const ts = Math.max(c.timestamp, prev ? (prev[n] as number) : -Infinity);
         store.put(k, [...accs, ts, w.end]);
         emit({
-          ...c, key: c.key, timestamp: ts, window: w,
+          ...c, key: c.key, timestamp: ts, window: w, keyBytes: k,
           row: resultRow(c.key, accs, ts, w),
           old: prevAccs ? resultRow(c.key, prevAccs, prev![n] as number, w) : null,
         });

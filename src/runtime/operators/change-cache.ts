@@ -20,7 +20,8 @@ export class ChangeCache {
   }
 
   put(c: Change): void {
-    const k = Buffer.from(TaskStore.keyOf(c.window ? [...c.key, c.window.start] : c.key)).toString('latin1');
+    const bytes = c.keyBytes ?? TaskStore.keyOf(c.window ? [...c.key, c.window.start] : c.key);
+    const k = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
     const prev = this.#entries.get(k);
     if (prev) {
       this.#entries.delete(k);
