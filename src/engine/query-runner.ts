@@ -57,6 +57,8 @@ export class QueryRunner {
   #lock: Promise<void> = Promise.resolve();
   /** Assignments queued behind the lock: the loop cuts its round short for them. */
   #assignsWaiting = 0;
+  /** Assignments apply one after another (phase 2 of one runs outside the lock). */
+  #assignChain: Promise<unknown> = Promise.resolve();
   #standbysFrozen = false;
 
   constructor(options: QueryRunnerOptions) {
@@ -84,27 +86,52 @@ export class QueryRunner {
    * active replays only its changelog tail; an active demoted to standby keeps its state).
    */
   async assign(roleOf: (taskId: string) => TaskRole): Promise<RoleChange[]> {
-    // Never while the background loop is inside a task (it could be closed under it).
-    const queued = Date.now();
-    this.#assignsWaiting++;
-    const run = this.#lock.then(() => {
-      this.#assignsWaiting--;
-      return this.#assign(roleOf, Date.now() - queued);
-    });
-    this.#lock = run.then(() => {}, () => {});
+    const run = this.#assignChain.then(() => this.#assignInPhases(roleOf));
+    this.#assignChain = run.catch(() => {});
     return run;
   }
 
-  async #assign(roleOf: (taskId: string) => TaskRole, waitedMs: number): Promise<RoleChange[]> {
+  /**
+   * Phase 1 under the loop's lock (never while the loop is inside a task): tasks leave their roles
+   * and actives start. Phase 2 after it, so it never delays a promotion: new standbys open their
+   * stores where the loop cannot see them, then join the loop's list.
+   */
+  async #assignInPhases(roleOf: (taskId: string) => TaskRole): Promise<RoleChange[]> {
+    const queued = Date.now();
+    this.#assignsWaiting++;
+    const phase1 = this.#lock.then(() => {
+      this.#assignsWaiting--;
+      return this.#assignActives(roleOf, Date.now() - queued);
+    });
+    this.#lock = phase1.then(() => {}, () => {});
+    const { changes, newStandbys } = await phase1;
+    const opened: Task[] = [];
+    let failure: unknown;
+    for (const { task, from } of newStandbys) {
+      const started = Date.now();
+      try {
+        await task.initStandby();
+        opened.push(task);
+        changes.push({ taskId: this.taskId(task), from, to: 'standby', ms: Date.now() - started, waitedMs: Date.now() - queued });
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    // The loop iterates the array it read at the start of a round: replacing it is safe.
+    if (opened.length > 0) this.#standbys = [...this.#standbys, ...opened];
+    if (failure !== undefined) throw failure;
+    return changes;
+  }
+
+  async #assignActives(roleOf: (taskId: string) => TaskRole, waitedMs: number): Promise<{ changes: RoleChange[]; newStandbys: { task: Task; from: TaskRole }[] }> {
     this.#roleOf = roleOf;
     const changes: RoleChange[] = [];
+    const newStandbys: { task: Task; from: TaskRole }[] = [];
     const wasActive = new Set(this.#tasks);
     const wasStandby = new Set(this.#standbys);
     const active: Task[] = [];
     const standbys: Task[] = [];
-    // Actives first (a promotion is what failover waits for), then the standbys.
-    const order = [...this.#all].sort((a, b) => Number(roleOf(this.taskId(a)) === 'standby') - Number(roleOf(this.taskId(b)) === 'standby'));
-    for (const t of order) {
+    for (const t of this.#all) {
       const role = roleOf(this.taskId(t));
       const before = wasActive.has(t) ? 'active' : wasStandby.has(t) ? 'standby' : 'none';
       if (role === before) {
@@ -116,18 +143,19 @@ export class QueryRunner {
         await t.commit().catch(() => {});
       }
       if (before !== 'none') await t.close();
+      if (role === 'standby') {
+        newStandbys.push({ task: t, from: before });
+        continue;
+      }
       if (role === 'active') {
         await t.init();
         active.push(t);
-      } else if (role === 'standby') {
-        await t.initStandby();
-        standbys.push(t);
       }
       changes.push({ taskId: this.taskId(t), from: before, to: role, ms: Date.now() - started, waitedMs });
     }
     this.#tasks = active;
     this.#standbys = standbys;
-    return changes;
+    return { changes, newStandbys };
   }
 
   get error(): Error | undefined {
@@ -344,6 +372,7 @@ export class QueryRunner {
   async stop(): Promise<void> {
     this.#running = false;
     await this.#loop;
+    await this.#assignChain;
     for (const t of this.#tasks) {
       try {
         await t.commit();
