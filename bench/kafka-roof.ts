@@ -8,7 +8,9 @@ import { recordJson, SOURCE_TOPIC } from './engine-records.ts';
 const BATCH = 10_000;
 
 export async function generateSource(log: KafkaLog, records: number, progress: (line: string) => void): Promise<void> {
-  if (!(await log.describeTopic(SOURCE_TOPIC))) await log.createTopic(SOURCE_TOPIC, { partitions: 1 });
+  // The records carry 2023 timestamps: without retention.ms=-1 Kafka's time retention deletes them.
+  if (await log.describeTopic(SOURCE_TOPIC)) await log.deleteTopic(SOURCE_TOPIC);
+  await log.createTopic(SOURCE_TOPIC, { partitions: 1, retentionMs: -1 });
   const enc = new TextEncoder();
   for (let i = 0; i < records; i += BATCH) {
     const batch: ProduceRecord[] = [];

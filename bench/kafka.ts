@@ -33,7 +33,8 @@ export async function main(args: string[]): Promise<void> {
   const kafka = new KafkaLog({ bootstrapServers: bootstrap, clientId: 'riffle-bench' });
   const tag = Date.now().toString(36);
   try {
-    if (!(await kafka.describeTopic(SOURCE_TOPIC)) || (await kafka.endOffset(SOURCE_TOPIC, 0)) < records) {
+    const have = (await kafka.describeTopic(SOURCE_TOPIC)) ? (await kafka.endOffset(SOURCE_TOPIC, 0)) - (await kafka.startOffset(SOURCE_TOPIC, 0)) : 0;
+    if (have !== records) {
       log(`generating ${records.toLocaleString('en-US')} records into ${SOURCE_TOPIC}`);
       await generateSource(kafka, records, log);
     }

@@ -46,6 +46,7 @@ export class ClusterNode {
   #applying: Promise<void> = Promise.resolve();
   #lastRejoinMs = 0;
   #stopped = false;
+  #startedAt = Date.now();
   /** Test hook (test-partition.ts): cut off from peers and/or Kafka. */
   readonly #partition: { state: PartitionState; stop: () => void };
 
@@ -82,6 +83,7 @@ export class ClusterNode {
     await this.#refreshLags();
     await this.membership.start();
     await this.#applying;
+    this.#startedAt = Date.now();
     const every = (ms: number, f: () => unknown) => {
       const t = setInterval(() => {
         if (!this.#stopped) void Promise.resolve().then(f).catch((e: unknown) => this.#log(`background: ${String(e)}`));
@@ -255,7 +257,12 @@ export class ClusterNode {
 
   liveness(host: string): { alive: boolean; asOfMs: number } | undefined {
     if (!this.o.ha.heartbeatEnable) return undefined;
-    const s = this.view.status(host, Date.now());
+    const now = Date.now();
+    const s = this.view.status(host, now);
+    // Just started (heartbeats on their way, or a start-up stall delaying them): a peer that looks
+    // dead is unknown rather than dead, so a restarted server does not refuse its first queries
+    // (a peer that is really down fails the forward and the partition is retried elsewhere).
+    if (s && !s.hostAlive && now - this.#startedAt < 2 * this.o.ha.heartbeatWindowMs) return undefined;
     return s ? { alive: s.hostAlive, asOfMs: s.lastStatusUpdateMs } : undefined;
   }
 

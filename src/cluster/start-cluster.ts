@@ -1,5 +1,6 @@
 // Wiring for `riffle server`: decides from the settings whether this server joins an HA cluster,
-// hands the engine the task-role lookup before queries start, then starts the ClusterNode.
+// hands the engine the task-role lookup before queries start, then starts the ClusterNode; leaves
+// the group as soon as the server starts shutting down.
 import type { ServerConfig } from '../config/load-config.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EngineApi } from '../engine/engine-api.ts';
@@ -32,6 +33,14 @@ export function prepareCluster(config: ServerConfig, bootstrapServers: string): 
       roles.node = node;
       await node.start();
       const n = node;
+      // Shutdown begins (server closing): stop heartbeating and leave the group at once, so peers
+      // route around this server and promote its standbys while it drains and commits.
+      const watch = setInterval(() => {
+        if (ctx.state === 'running') return;
+        clearInterval(watch);
+        n.close().catch(() => {});
+      }, 50);
+      watch.unref();
       ctx.cluster = {
         onHeartbeat: (b) => n.onHeartbeat(b),
         onLagReport: (b) => n.onLagReport(b),

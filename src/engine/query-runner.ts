@@ -139,7 +139,22 @@ export class QueryRunner {
         continue;
       }
       const started = Date.now();
-      if (before === 'active') {
+      const change = () => changes.push({ taskId: this.taskId(t), from: before, to: role, ms: Date.now() - started, waitedMs });
+      // Promotion and demotion keep the stores open (pull queries can read them throughout).
+      if (before === 'standby' && role === 'active') {
+        await t.promote();
+        active.push(t);
+        change();
+        continue;
+      }
+      if (before === 'active' && role === 'standby') {
+        const committed = await t.commit().then(() => true, () => false);
+        if (committed) {
+          standbys.push(t);
+          change();
+          continue;
+        }
+      } else if (before === 'active') {
         await t.commit().catch(() => {});
       }
       if (before !== 'none') await t.close();
@@ -151,7 +166,7 @@ export class QueryRunner {
         await t.init();
         active.push(t);
       }
-      changes.push({ taskId: this.taskId(t), from: before, to: role, ms: Date.now() - started, waitedMs });
+      change();
     }
     this.#tasks = active;
     this.#standbys = standbys;

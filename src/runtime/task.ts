@@ -81,6 +81,23 @@ export class Task {
   /** Opens stores, replays changelog tails, and positions inputs at their committed offsets. */
   async init(): Promise<void> {
     await this.#openStores(true);
+    await this.#startProcessing();
+  }
+
+  /**
+   * Standby to active keeping its open stores, so they stay readable by pull queries throughout:
+   * replays the changelog tail, then positions inputs at their committed offsets.
+   */
+  async promote(): Promise<void> {
+    for (const store of this.#stores.values()) if (store.changelogTopic) await this.#restore(store);
+    await this.#startProcessing();
+  }
+
+  async #startProcessing(): Promise<void> {
+    for (const s of this.#inputs) {
+      s.buffer = [];
+      s.cursor = 0;
+    }
     this.#beforeCommit = [];
     this.#handlers = instantiate(this.#o.sub, this.#context(), this.#o.repartition, this.#o.output).handlers;
     // Take over the transactional id first: a crashed previous owner's open transaction is aborted

@@ -107,7 +107,9 @@ export class TestCluster {
     s.log += `[${new Date().toISOString()}] ---- harness: ${signal} ${s.host}\n`;
     return new Promise((res) => {
       p.once('exit', () => res());
-      killTree(p.pid!, signal);
+      // A clean stop signals only the server (npx would forward a second SIGTERM: an unclean exit).
+      if (signal === 'SIGKILL') killTree(p.pid!, signal);
+      else signalLeaves(p.pid!, signal);
     });
   }
 
@@ -141,6 +143,20 @@ function killTree(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch { /* gone */ }
+}
+
+/** Signals the innermost descendants of `pid` (the process npx runs), or `pid` itself when it has none. */
+function signalLeaves(pid: number, signal: NodeJS.Signals): void {
+  let kids: number[] = [];
+  try {
+    kids = require_().execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+  } catch { /* no children */ }
+  if (kids.length > 0) for (const k of kids) signalLeaves(k, signal);
+  else {
+    try {
+      process.kill(pid, signal);
+    } catch { /* gone */ }
+  }
 }
 
 function require_(): typeof import('node:child_process') {
@@ -231,11 +247,14 @@ export async function storeLags(from: ServerProc): Promise<Map<string, Map<numbe
 
 /**
  * Every server alive, every one of `partitions` with an active and `standbys` standbys, and every
- * replica's store caught up (lag 0), as `from` sees it.
+ * replica's store caught up (lag 0), as `from` sees it, in reports newer than `sinceMs`.
  */
-export async function settled(from: ServerProc, servers: readonly ServerProc[], partitions: number, standbys = 1): Promise<boolean> {
+export async function settled(from: ServerProc, servers: readonly ServerProc[], partitions: number, standbys = 1, sinceMs = 0): Promise<boolean> {
   const status = await clusterStatus(from);
   if (servers.some((s) => status[s.peerHost]?.hostAlive !== true)) return false;
+  // Lag reports older than `sinceMs` may come from a server's previous run.
+  const fresh = (h: string) => ((status[h] as unknown as { hostStoreLags?: { updateTimeMs?: number } } | undefined)?.hostStoreLags?.updateTimeMs ?? 0) > sinceMs;
+  if (servers.some((s) => !fresh(s.peerHost))) return false;
   const p = await placement(from);
   const lags = await storeLags(from);
   for (let i = 0; i < partitions; i++) {

@@ -94,8 +94,9 @@ test('cut off from peers: marked dead, reads move to replicas; once fenced by Ka
   if (own.status === 200) for (const sp of own.servedBy) if (itsPartitions.includes(sp.partition)) assert.equal(sp.role, 'active');
 
   // Cut off from Kafka too: A fences itself before the group evicts it, and stops acting as active.
+  const mark = A.output.length;
   c.fault(A, 'peers', 'kafka');
-  await waitFor('A fenced', async () => A.output.includes('membership: fenced'), 15_000, 100);
+  await waitFor('A fenced', async () => A.output.slice(mark).includes('membership: fenced'), 15_000, 100);
   await waitFor('A refuses active-only reads of its former partitions', async () => {
     const r = await pull(A, 'SELECT K, S FROM T;', activeOnly);
     return r.status === 503 && itsPartitions.every((part) => r.error!.includes(`Partition ${part} failed`)) ? r : undefined;
@@ -112,6 +113,7 @@ test('cut off from peers: marked dead, reads move to replicas; once fenced by Ka
 
   // Healed: A rejoins and the cluster settles with it again.
   c.fault(A);
+  await waitFor('A back in the group', async () => [...(await placement(B)).values()].some((e) => e.active === A.peerHost || e.standbys.includes(A.peerHost)), 60_000);
   await waitFor('cluster settled with A back', () => settled(B, s, PARTITIONS), 60_000);
   assert.ok(matches((await allRows(A)).rows));
 });

@@ -73,6 +73,8 @@ export class KafkaLog implements Log, TransactionHost {
       const t = (await this.#metadataOrUndefined(name))?.topics.get(name);
       return t !== undefined && t.partitions.length === config.partitions && t.partitions.every((p) => p && p.leader >= 0);
     });
+    // A re-created topic has a new topic id: drop metadata cached for the old one (fetches use ids).
+    this.client.clearMetadata();
   }
 
   async deleteTopic(name: string): Promise<void> {
