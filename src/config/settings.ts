@@ -32,11 +32,11 @@ export const SETTINGS: readonly SettingDef[] = [
   },
   {
     name: 'ksql.advertised.listener', type: 'string', default: '', scope: 'server',
-    doc: 'The URL other servers and clients should use to reach this one (reported by /clusterStatus). Empty: derived from `listeners`, with 0.0.0.0 replaced by localhost.',
+    doc: 'The URL other servers and clients should use to reach this one (reported by /clusterStatus). Empty: `ksql.internal.listener` when set, else derived from `listeners`, with 0.0.0.0 replaced by localhost.',
   },
   {
     name: 'ksql.internal.listener', type: 'string', default: '', scope: 'server',
-    doc: 'A separate listener for server-to-server traffic. Accepted for compatibility; Riffle serves internal endpoints on the main listener.',
+    doc: 'A separate listener (http://host:port) for server-to-server traffic: /heartbeat, /lag and forwarded pull queries are served there, and refused on the public listener (40005). Peers reach this server at `ksql.advertised.listener`, which defaults to this listener when it is set.',
   },
   {
     name: 'ksql.service.id', type: 'string', default: 'default_', scope: 'server',

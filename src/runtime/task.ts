@@ -65,7 +65,9 @@ export class Task {
   readonly #inputs: InputState[];
   #handlers!: ReadonlyMap<string, (rec: LogRecord, partition: number) => void>;
   readonly #stores = new Map<string, TaskStore<unknown>>();
-  #outputs: OutputRecord[] = [];
+  /** Records to write at the next commit, per topic, already partitioned. */
+  #outputs = new Map<string, ProduceRecord[]>();
+  #outputCount = 0;
   #currentSeq: number | undefined;
   #positionsDirty = false;
   #roundRobin = 0;
@@ -214,7 +216,7 @@ export class Task {
       queryId: this.#o.queryId,
       partition: this.#o.partition,
       store: <V>(name: string): TaskStore<V> => this.#stores.get(name) as TaskStore<V>,
-      send: (r) => this.#outputs.push(r),
+      send: (r) => this.#send(r),
       streamTime: () => 0,
       processingError: (type, message, change?: Change, topic?: string) => {
         this.#o.processingError({
@@ -302,9 +304,19 @@ export class Task {
     return n;
   }
 
+  /** Partitions an output record now (Kafka's default partitioner) and keeps it for the commit. */
+  #send(r: OutputRecord): void {
+    const n = this.#o.partitionsOf(r.topic);
+    const partition = r.partition ?? (r.key === null ? this.#o.partition % n : partitionForKey(r.key, n));
+    let list = this.#outputs.get(r.topic);
+    if (!list) this.#outputs.set(r.topic, (list = []));
+    list.push({ partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });
+    this.#outputCount++;
+  }
+
   /** Output records waiting for the next commit. */
   pendingOutputs(): number {
-    return this.#outputs.length;
+    return this.#outputCount;
   }
 
   /** Runs the pre-commit hooks (cache flushes) so their records join the next commit. */
@@ -313,27 +325,21 @@ export class Task {
   }
 
   hasPendingOutput(): boolean {
-    return this.#outputs.length > 0 || this.#positionsDirty || [...this.#stores.values()].some((s) => s.hasDirty());
+    return this.#outputCount > 0 || this.#positionsDirty || [...this.#stores.values()].some((s) => s.hasDirty());
   }
 
   /** Commits outputs, changelog writes and input positions atomically; then persists stores. */
   async commit(): Promise<void> {
     this.flush();
     if (!this.#o.group) {
-      this.#outputs = [];
+      this.#outputs = new Map();
+      this.#outputCount = 0;
       return;
     }
     if (!this.hasPendingOutput()) return;
-    const outputs = this.#outputs;
-    this.#outputs = [];
-    const byTopic = new Map<string, ProduceRecord[]>();
-    for (const r of outputs) {
-      const n = this.#o.partitionsOf(r.topic);
-      const partition = r.partition ?? (r.key === null ? this.#o.partition % n : partitionForKey(r.key, n));
-      let list = byTopic.get(r.topic);
-      if (!list) byTopic.set(r.topic, (list = []));
-      list.push({ partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });
-    }
+    const byTopic = this.#outputs;
+    this.#outputs = new Map();
+    this.#outputCount = 0;
     const dirty = [...this.#stores.values()].map((s) => ({ store: s, entries: s.takeDirty() }));
     const txn = await this.#o.log.beginTransaction(this.#transactionalId);
     for (const [topic, records] of byTopic) txn.append(topic, records);
