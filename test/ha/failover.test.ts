@@ -32,6 +32,11 @@ before(async () => {
   await Promise.all(s.map((x) => c.start(x)));
   await ksql(s[0]!, "CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='ha_e', VALUE_FORMAT='JSON', PARTITIONS=4);");
   await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, SUM(V) AS S FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
+  // Statements reach the other servers through the command topic: wait until every one knows E.
+  await waitFor('E known on every server', async () => {
+    for (const x of s) await ksql(x, 'DESCRIBE E;');
+    return true;
+  }, 30_000);
   let i = 0;
   for (const key of KEYS) await insert(s[i++ % 3]!, key, 1 + (i % 5));
   await waitFor('every row materialized', async () => matches(await allRows(s[0]!)), 60_000);
@@ -138,7 +143,11 @@ test('kill -9 of an active: the standby answers at once, 503 names every host wh
 });
 
 test('offset-lag bound: 0 is met by caught-up replicas; the error lists every host with its reason', { timeout: 30_000 }, async () => {
-  const ok = await pull(s[0]!, "SELECT * FROM T WHERE K='k3';", { 'ksql.query.pull.max.allowed.offset.lag': 0 });
+  // s[0] may be the server restarted just before: it needs its peers' first lag reports.
+  const ok = await waitFor('a bounded answer', async () => {
+    const r = await pull(s[0]!, "SELECT * FROM T WHERE K='k3';", { 'ksql.query.pull.max.allowed.offset.lag': 0 });
+    return r.status === 200 || !r.error?.includes('Lag information is not present') ? r : undefined;
+  }, 10_000);
   assert.equal(ok.status, 200, ok.error);
   const err = await pull(s[0]!, "SELECT * FROM T WHERE K='k3';", { 'ksql.query.pull.max.allowed.staleness.ms': 0, 'ksql.query.pull.enable.standby.reads': false, 'ksql.query.pull.max.allowed.offset.lag': 0 });
   assert.ok(err.status === 200 || err.status === 503);

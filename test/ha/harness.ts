@@ -78,6 +78,9 @@ export class TestCluster {
       'ksql.advertised.listener': `http://${s.peerHost}`, 'riffle.cluster.session.timeout.ms': '3000',
       ...(s.peerHost !== s.host ? { 'ksql.internal.listener': `http://${s.peerHost}` } : {}),
       'ksql.streams.commit.interval.ms': '200', 'ksql.lag.reporting.send.interval.ms': '300',
+      // Heartbeat gaps up to 1 s tolerated (ksqlDB: 0.3 s): on two shared cores a busy server stalls
+      // that long, and would be judged dead (a kill -9 is still noticed at once: connection refused).
+      'ksql.heartbeat.missed.threshold.ms': '10',
       ...this.o.settings,
     };
     const args = ['node', BIN, 'server', '--port', String(s.port), '--data-dir', s.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`])];

@@ -37,6 +37,11 @@ before(async () => {
   await Promise.all(s.map((x) => c.start(x)));
   await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='iso_e', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
   await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, SUM(V) AS S FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
+  // Statements reach the other servers through the command topic: wait until every one knows E.
+  await waitFor('E known on every server', async () => {
+    for (const x of s) await ksql(x, 'DESCRIBE E;');
+    return true;
+  }, 30_000);
   for (let i = 0; i < 9; i++) await insert(s[i % 3]!, `k${i}`, i + 1);
   await waitFor('every row materialized', async () => matches((await allRows(s[0]!)).rows), 60_000);
   await waitFor('cluster settled', () => settled(s[0]!, s, PARTITIONS), 60_000);

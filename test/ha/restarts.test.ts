@@ -44,9 +44,7 @@ const complete = (got: Map<string, number>) => got.size === expected.size && [..
 
 before(async () => {
   k = await kafka();
-  // Heartbeats tolerate 1 s gaps (ksqlDB's default is 0.3 s): a restarting server on two busy cores
-  // stalls for longer than that, and its peers would be judged dead by it.
-  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `rr_${process.pid}`, settings: { 'ksql.heartbeat.missed.threshold.ms': '10' } });
+  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `rr_${process.pid}` });
   s = [await c.add(), await c.add(), await c.add()];
   await Promise.all(s.map((x) => c.start(x)));
   await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
