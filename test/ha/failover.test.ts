@@ -121,7 +121,10 @@ test('kill -9 of an active: the standby answers at once, 503 names every host wh
   const refused = await pull(survivor, 'SELECT K, S FROM T;', { 'ksql.query.pull.enable.standby.reads': false });
   if (refused.status === 503) {
     assert.match(refused.error!, /^Unable to execute pull query\. \[Partition \d+ failed to find valid host\. Hosts scanned: \[/);
-    assert.ok(refused.error!.includes(`${victimHost} was not selected because Host is not alive as of time`), refused.error);
+    // The dead host is named either way: known dead from heartbeats, or (while the survivor's own
+    // liveness view is still settling) found dead by this very request.
+    assert.ok(refused.error!.includes(`${victimHost} was not selected because Host is not alive as of time`) ||
+      refused.error!.includes(`${victimHost} was not selected because Host failed during this request: ECONNREFUSED`), refused.error);
     assert.ok(refused.error!.includes('was not selected because Host is not the active host for this partition.'), refused.error);
   } else {
     console.log('# processing failed over before the active-only check');
@@ -142,12 +145,12 @@ test('kill -9 of an active: the standby answers at once, 503 names every host wh
   await waitFor('restarted server serves everything', async () => matches(await allRows(victim)), 60_000);
 });
 
-test('offset-lag bound: 0 is met by caught-up replicas; the error lists every host with its reason', { timeout: 30_000 }, async () => {
+test('offset-lag bound: 0 is met by caught-up replicas; the error lists every host with its reason', { timeout: 90_000 }, async () => {
   // s[0] may be the server restarted just before: it needs its peers' first lag reports.
   const ok = await waitFor('a bounded answer', async () => {
     const r = await pull(s[0]!, "SELECT * FROM T WHERE K='k3';", { 'ksql.query.pull.max.allowed.offset.lag': 0 });
     return r.status === 200 || !r.error?.includes('Lag information is not present') ? r : undefined;
-  }, 10_000);
+  }, 60_000);
   assert.equal(ok.status, 200, ok.error);
   const err = await pull(s[0]!, "SELECT * FROM T WHERE K='k3';", { 'ksql.query.pull.max.allowed.staleness.ms': 0, 'ksql.query.pull.enable.standby.reads': false, 'ksql.query.pull.max.allowed.offset.lag': 0 });
   assert.ok(err.status === 200 || err.status === 503);
