@@ -2,6 +2,7 @@
 // on a table from the `Materialize` stores of the query that maintains it, reading only the keys,
 // key range or (when allowed) the whole table that the WHERE clause asks for.
 
+import { children } from '../analyzer/expr-walk.ts';
 import { statementError } from '../common/errors.ts';
 import { formatType, type SqlType } from '../common/sql-type.ts';
 import { bindExpr } from '../analyzer/expression-binder.ts';
@@ -89,27 +90,9 @@ function visitColumns(e: Expr, f: (name: string, ref: Expr) => void, lambdas: Re
     visitColumns(e.body, f, new Set([...lambdas, ...e.params]));
     return;
   }
-  for (const child of childrenOf(e)) visitColumns(child, f, lambdas);
+  for (const child of children(e)) visitColumns(child, f, lambdas);
 }
 
-function childrenOf(x: Expr): Expr[] {
-  switch (x.kind) {
-    case 'Dereference': return [x.base];
-    case 'Subscript': return [x.base, x.index];
-    case 'Arithmetic': case 'Comparison': case 'Logical': case 'Concat': return [x.left, x.right];
-    case 'Negate': case 'Not': case 'IsNull': case 'Cast': case 'AtTimeZone': return [x.operand];
-    case 'Between': return [x.operand, x.low, x.high];
-    case 'InList': return [x.operand, ...x.list];
-    case 'Like': return [x.operand, x.pattern];
-    case 'SearchedCase': return [...x.whens.flatMap((w) => [w.when, w.then]), ...(x.else ? [x.else] : [])];
-    case 'SimpleCase': return [x.operand, ...x.whens.flatMap((w) => [w.when, w.then]), ...(x.else ? [x.else] : [])];
-    case 'FunctionCall': return [...x.args];
-    case 'ArrayConstructor': return [...x.elements];
-    case 'MapConstructor': return x.entries.flatMap((en) => [en.key, en.value]);
-    case 'StructConstructor': return x.fields.map((fl) => fl.value);
-    default: return [];
-  }
-}
 
 function columnsOf(src: SourceInfo, windowed: boolean): Map<string, PullColumn> {
   const cols = new Map<string, PullColumn>();
