@@ -13,6 +13,8 @@ export interface TransactionHost {
   toMessages(topic: string, records: readonly ProduceRecord[]): Promise<MessageToProduce[]>;
   /** Resolves once every `topic:partition` in `last` has a last stable offset beyond its offset. */
   awaitVisible(last: ReadonlyMap<string, number>): Promise<void>;
+  /** Committed offsets of a group (to wait until a transaction's offsets are visible). */
+  committedOffsets(group: string): Promise<Map<string, number>>;
   /** The producer is in an unknown state after a failure: drop it so the next begin re-inits. */
   discardProducer(id: string, producer: Producer): void;
 }
@@ -79,6 +81,16 @@ export class KafkaLogTransaction implements LogTransaction {
     return work;
   }
 
+  async #awaitOffsetsVisible(group: string, offsets: ReadonlyMap<string, number>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const seen = await this.#host.committedOffsets(group).catch(() => new Map<string, number>());
+      if ([...offsets].every(([tp, o]) => seen.get(tp) === o)) return;
+      if (Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   async #commit(): Promise<number[][]> {
     let sentAnything = false;
     try {
@@ -95,6 +107,9 @@ export class KafkaLogTransaction implements LogTransaction {
       for (const [group, offsets] of this.#offsets) await this.#commitGroupOffsets(group, offsets);
       await this.#txn.commit();
       if (messages.length > 0) await this.#host.awaitVisible(lastOffsets(messages, flat));
+      // Transactional offsets become readable once the coordinator has written the commit markers
+      // to __consumer_offsets: wait (bounded) so a read right after commit sees them, like records.
+      for (const [group, offsets] of this.#offsets) await this.#awaitOffsetsVisible(group, offsets);
       this.#state = 'committed';
       let at = 0;
       return perAppend.map((m) => flat.slice(at, (at += m.length)));
