@@ -353,7 +353,8 @@ export class QueryRunner {
   async #recover(waitMs: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, waitMs));
     if (!this.#running) return true;
-    for (const t of this.#tasks) await t.close().catch(() => {});
+    // Every task, whatever its role or how far its init got, so no store stays open.
+    for (const t of this.#all.length > 0 ? this.#all : this.#tasks) await t.close().catch(() => {});
     try {
       await this.init();
       return true;

@@ -165,8 +165,10 @@ export class Task {
     instantiate(this.#o.sub, this.#recordingContext(wanted), this.#o.repartition, this.#o.output);
     for (const [name, codec] of wanted) {
       const storeId = `${this.#o.queryId}.${name}.${this.#o.partition}`;
-      const state = await this.#o.stores.open(storeId);
       const changelog = this.#o.changelogTopic?.(name) ?? '';
+      // Registered as soon as it is open, so a later failure (log unavailable) still closes it.
+      const ts = new TaskStore<unknown>(name, changelog, await this.#o.stores.open(storeId), codec);
+      this.#stores.set(name, ts);
       if (changelog && !(await this.#o.log.describeTopic(changelog))) {
         try {
           await this.#o.log.createTopic(changelog, { partitions: this.#o.changelogPartitions ?? this.#o.partition + 1, cleanupPolicy: 'compact' });
@@ -174,9 +176,7 @@ export class Task {
           if (!(await this.#o.log.describeTopic(changelog))) throw e;
         }
       }
-      const ts = new TaskStore<unknown>(name, changelog, state, codec);
       if (changelog && restore) await this.#restore(ts);
-      this.#stores.set(name, ts);
     }
   }
 
