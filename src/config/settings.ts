@@ -182,6 +182,32 @@ export const SETTINGS: readonly SettingDef[] = [
     name: 'ksql.persistence.default.format.value', type: 'string', default: '', scope: 'query',
     doc: 'Value format used when a CREATE statement names none (empty: the statement must name one).',
   },
+
+  // --- Processing log ----------------------------------------------------------------------------
+  {
+    name: 'ksql.logging.processing.topic.auto.create', type: 'boolean', default: 'false', scope: 'server',
+    doc: 'Write every processing-log entry (a record a query could not deserialize, evaluate or serialize) as JSON to the processing-log topic, creating the topic at start-up if it is missing. Entries are always kept in memory as well.',
+  },
+  {
+    name: 'ksql.logging.processing.topic.name', type: 'string', default: '', scope: 'server',
+    doc: 'The processing-log topic. Empty: `<ksql.service.id>ksql_processing_log` (e.g. `default_ksql_processing_log`).',
+  },
+  {
+    name: 'ksql.logging.processing.topic.partitions', type: 'int', default: '1', scope: 'server', min: 1,
+    doc: 'Partitions of the processing-log topic when Riffle creates it.',
+  },
+  {
+    name: 'ksql.logging.processing.topic.replication.factor', type: 'int', default: '1', scope: 'server', min: 1,
+    doc: 'Replicas of the processing-log topic when Riffle creates it (Kafka only).',
+  },
+  {
+    name: 'ksql.logging.processing.stream.auto.create', type: 'boolean', default: 'false', scope: 'server',
+    doc: 'With `ksql.logging.processing.topic.auto.create`, declare a stream over the processing-log topic at start-up (if it does not exist), so that `SELECT * FROM KSQL_PROCESSING_LOG EMIT CHANGES;` shows bad records as they happen.',
+  },
+  {
+    name: 'ksql.logging.processing.stream.name', type: 'string', default: 'KSQL_PROCESSING_LOG', scope: 'server',
+    doc: 'The name of the processing-log stream.',
+  },
 ];
 
 const BY_NAME: ReadonlyMap<string, SettingDef> = new Map(SETTINGS.map((s) => [s.name, s]));

@@ -25,7 +25,8 @@ import type { QueryRunner, TaskRole } from './query-runner.ts';
 import { runTransientQuery } from './transient-query.ts';
 import { fastPull } from './pull-fast.ts';
 import { readTopicDecoded } from './read-topic.ts';
-import { insertRow } from './insert-values.ts';
+import { insertRow, insertRows } from './insert-values.ts';
+import { ProcessingLog, processingLogStreamStatement } from './processing-log.ts';
 
 export interface EngineOptions {
   readonly dataDir: string;
@@ -66,7 +67,7 @@ export class Engine implements EngineApi, ExecutorHost {
   /** Set by an HA cluster node: which tasks this server runs as active or standby. */
   taskRoles: ((taskId: string) => TaskRole) | undefined;
   readonly #order: ArrivalOrder;
-  readonly #processingLog: ProcessingLogEntry[] = [];
+  #processingLog!: ProcessingLog;
   #querySeq = 0;
   #closed = false;
   readonly #id = randomUUID();
@@ -89,6 +90,7 @@ export class Engine implements EngineApi, ExecutorHost {
     this.#commands = new CommandLog(this.log, this.serviceId);
     await this.#commands.ensureTopic();
     await this.#applyNewCommands(true);
+    await this.#startProcessingLog();
     if (this.scheduling === 'background') {
       // Engines sharing the command topic (same service id on Kafka) run each other's statements.
       this.#commandTimer = setInterval(() => {
@@ -96,6 +98,26 @@ export class Engine implements EngineApi, ExecutorHost {
       }, 500);
       this.#commandTimer.unref();
     }
+  }
+
+  /**
+   * ksqlDB's processing-log topic and stream, when configured. The stream is declared with a
+   * statement through the command topic (IF NOT EXISTS), so every server of the service agrees.
+   */
+  async #startProcessingLog(): Promise<void> {
+    const setting = (name: string): string | undefined => this.property(undefined, name);
+    const topicWanted = setting('ksql.logging.processing.topic.auto.create') === 'true';
+    const topic = setting('ksql.logging.processing.topic.name') || `${this.serviceId}ksql_processing_log`;
+    this.#processingLog = new ProcessingLog(this.log, { topic: topicWanted ? topic : undefined });
+    if (!topicWanted) return;
+    await this.#processingLog.ensureTopic(
+      Number(setting('ksql.logging.processing.topic.partitions') ?? 1),
+      Number(setting('ksql.logging.processing.topic.replication.factor') ?? 1),
+    );
+    if (setting('ksql.logging.processing.stream.auto.create') !== 'true') return;
+    const streamName = setting('ksql.logging.processing.stream.name') || 'KSQL_PROCESSING_LOG';
+    if (this.catalog.source(streamName.toUpperCase())) return;
+    await this.execute(this.newSession(), processingLogStreamStatement(streamName, topic));
   }
 
   async #applyNewCommands(replayOwn: boolean): Promise<void> {
@@ -144,8 +166,7 @@ export class Engine implements EngineApi, ExecutorHost {
   }
 
   recordProcessingError(entry: Omit<ProcessingLogEntry, 'time'>): void {
-    this.#processingLog.push({ time: Date.now(), ...entry });
-    if (this.#processingLog.length > 10_000) this.#processingLog.splice(0, 1000);
+    this.#processingLog.record({ time: Date.now(), ...entry });
   }
 
   newSession(properties: Readonly<Record<string, PropertyValue>> = {}): Session {
@@ -227,6 +248,10 @@ export class Engine implements EngineApi, ExecutorHost {
     await insertRow(this, session, target, row);
   }
 
+  insertRows(session: Session, target: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<{ inserted: number; error?: unknown }> {
+    return insertRows(this, session, target, rows);
+  }
+
   source(name: string): SourceInfo | undefined {
     return this.catalog.source(name);
   }
@@ -259,6 +284,8 @@ export class Engine implements EngineApi, ExecutorHost {
         before++;
         await r.runUntilIdle();
       }
+      // Processing-log entries are appended asynchronously; a query may read them.
+      await this.#processingLog.drain();
       // A later query may write to an earlier one's input (INSERT INTO loops): repeat until quiet.
       let pending = false;
       for (const r of this.runners.values()) {
@@ -273,7 +300,7 @@ export class Engine implements EngineApi, ExecutorHost {
   }
 
   processingLog(): readonly ProcessingLogEntry[] {
-    return this.#processingLog;
+    return this.#processingLog.entries();
   }
 
   async close(): Promise<void> {
@@ -282,6 +309,7 @@ export class Engine implements EngineApi, ExecutorHost {
     if (this.#commandTimer) clearInterval(this.#commandTimer);
     for (const r of this.runners.values()) await r.stop();
     this.runners.clear();
+    await this.#processingLog.drain();
     await this.stores.close();
     await this.#baseLog.close();
   }
