@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
-import { engineMissing, request } from './helpers.ts';
+import { request } from './helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../src/bin/riffle.ts', import.meta.url));
 
@@ -36,7 +36,7 @@ describe('riffle server (process)', () => {
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    test(`starts, serves, and shuts down cleanly on ${signal}`, { skip: engineMissing }, async () => {
+    test(`starts, serves, and shuts down cleanly on ${signal}`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'riffle-bin-test-'));
       let p: ReturnType<typeof run> | undefined;
       try {

@@ -1,20 +1,15 @@
 // Test harness for the server: starts a real server (real engine, temp data dir, port 0) in-process
 // and talks to it over real sockets with node:http (a plain agent) and node:http2 (prior knowledge).
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { EngineApi } from '../../src/engine/engine-api.ts';
+import { openEngine } from '../../src/engine/engine.ts';
 import { startServer, type RiffleServer } from '../../src/server/server.ts';
-
-const ENGINE_MODULE = fileURLToPath(new URL('../../src/engine/engine.ts', import.meta.url));
-
-/** Why the end-to-end tests cannot run, or false when they can. */
-export const engineMissing: string | false = existsSync(ENGINE_MODULE) ? false : 'src/engine/engine.ts does not exist yet';
 
 export interface TestServer {
   readonly port: number;
@@ -29,9 +24,6 @@ export async function startTestServer(settings: Record<string, string> = {}): Pr
   const argv = ['--data-dir', dataDir, '--set', 'listeners=http://127.0.0.1:0'];
   for (const [k, v] of Object.entries(settings)) argv.push('--set', `${k}=${v}`);
   const config = loadConfig({ argv, env: {}, readFile: (p) => readFileSync(p, 'utf8'), cwd: process.cwd() });
-  const { openEngine } = (await import(ENGINE_MODULE)) as {
-    openEngine: (o: { dataDir: string; scheduling: 'manual' | 'background'; properties?: Record<string, string> }) => Promise<EngineApi>;
-  };
   const engine = await openEngine({ dataDir, scheduling: 'background', properties: config.properties() });
   const server = await startServer(engine, config);
   return {

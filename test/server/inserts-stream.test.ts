@@ -3,11 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { engineMissing, lines, openStream, postJson, request, startTestServer, type TestServer } from './helpers.ts';
+import { lines, openStream, postJson, request, startTestServer, type TestServer } from './helpers.ts';
 
 const EARLIEST = { 'ksql.streams.auto.offset.reset': 'earliest' };
 
-describe('/inserts-stream', { skip: engineMissing }, () => {
+describe('/inserts-stream', () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer();

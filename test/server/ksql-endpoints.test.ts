@@ -3,9 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { engineMissing, postJson, PROTOCOLS, request, startTestServer, type TestServer } from './helpers.ts';
+import { postJson, PROTOCOLS, request, startTestServer, type TestServer } from './helpers.ts';
 
-describe('introspection and /ksql', { skip: engineMissing }, () => {
+describe('introspection and /ksql', () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer();

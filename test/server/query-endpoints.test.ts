@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { engineMissing, eventually, lines, openStream, postJson, PROTOCOLS, startTestServer, type TestServer } from './helpers.ts';
+import { eventually, lines, openStream, postJson, PROTOCOLS, startTestServer, type TestServer } from './helpers.ts';
 
 const EARLIEST = { 'ksql.streams.auto.offset.reset': 'earliest' };
 const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
 
-describe('queries', { skip: engineMissing }, () => {
+describe('queries', () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer();
@@ -155,7 +155,7 @@ describe('queries', { skip: engineMissing }, () => {
     }
   });
 
-  test('pull query on a stream: a bounded push ending in Query Completed', { todo: 'needs the engine to report stream scans as kind "push"' }, async () => {
+  test('pull query on a stream: a bounded push ending in Query Completed', async () => {
     const r = await postJson('http1', t.port, '/query', { ksql: "SELECT * FROM S WHERE K = 'a';" });
     assert.match(r.body, /^\[\{"header":\{"queryId":"[^"]+","schema":"`K` STRING, `ID` INTEGER, `NAME` STRING"\}\},\n\{"row":\{"columns":\["a",1,"one"\]\}\},\n\{"finalMessage":"Query Completed"\}\]$/);
   });

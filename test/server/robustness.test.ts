@@ -4,11 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { engineMissing, eventually, lines, openStream, postJson, PROTOCOLS, request, startTestServer, type TestServer } from './helpers.ts';
+import { eventually, lines, openStream, postJson, PROTOCOLS, request, startTestServer, type TestServer } from './helpers.ts';
 
 const EARLIEST = { 'ksql.streams.auto.offset.reset': 'earliest' };
 
-describe('robustness', { skip: engineMissing }, () => {
+describe('robustness', () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer({ 'riffle.server.max.request.bytes': '65536', 'riffle.push.client.buffer.bytes': '4096' });
