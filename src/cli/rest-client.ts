@@ -95,7 +95,7 @@ export class RestClient {
     await this.json('POST', '/close-query', { queryId });
   }
 
-  /** Starts a SELECT or PRINT on /query-stream and streams its rows to `handlers`. */
+  /** Starts a SELECT on /query-stream and streams its rows to `handlers`. */
   queryStream(sql: string, request: StatementRequest, handlers: QueryHandlers): StreamingQuery {
     const payload = JSON.stringify({ sql, properties: request.properties, sessionVariables: request.variables });
     // A connection of its own: closing the query destroys it, which must not hurt pooled sockets.
@@ -173,6 +173,50 @@ export class RestClient {
           await withTimeout(this.closeQuery(queryId), CLOSE_QUERY_TIMEOUT_MS).catch(() => {});
         }
         req.destroy();
+      },
+    };
+  }
+
+  /** Starts a PRINT on /query (as ksqlDB's CLI does) and passes each text line to `onLine`. */
+  print(sql: string, request: StatementRequest, onLine: (line: string) => void): StreamingQuery {
+    const payload = JSON.stringify({ ksql: sql, streamsProperties: request.properties, sessionVariables: request.variables });
+    const req = this.request('POST', '/query', payload, { accept: 'application/json', agent: false });
+    let closed = false;
+    const done = new Promise<QueryEnd>((resolve, reject) => {
+      req.on('error', (err) => (closed ? resolve({ kind: 'closed' }) : reject(err)));
+      req.on('response', (res) => {
+        if (res.statusCode !== 200) {
+          readAll(res).then((text) => reject(errorFromBody(res.statusCode ?? 0, text)), reject);
+          return;
+        }
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          pending += chunk;
+          let nl: number;
+          while ((nl = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, nl);
+            pending = pending.slice(nl + 1);
+            if (line !== '' && !closed) onLine(line);
+          }
+        });
+        res.on('end', () => {
+          if (pending !== '' && !closed) onLine(pending);
+          resolve({ kind: closed ? 'closed' : 'completed' });
+        });
+        res.on('error', (err) => (closed ? resolve({ kind: 'closed' }) : reject(err)));
+        res.on('close', () => {
+          if (closed) resolve({ kind: 'closed' });
+        });
+      });
+    });
+    req.end(payload);
+    return {
+      done,
+      close: () => {
+        closed = true;
+        req.destroy();
+        return Promise.resolve();
       },
     };
   }

@@ -192,7 +192,7 @@ export class Session {
   private async runQuery(text: string, origin: StatementOrigin): Promise<boolean> {
     const out = this.opts.out;
     let table: BoxTable | undefined;
-    const query = this.client.queryStream(text, this.request(), {
+    const query = /^\s*PRINT\b/i.test(text) ? this.client.print(text, this.request(), (line) => out.write(`${line}\n`)) : this.client.queryStream(text, this.request(), {
       onHeader: (meta) => {
         table = new BoxTable(meta.columnNames, out.columns);
         out.write(table.header(meta.columnNames));

@@ -7,6 +7,7 @@ import type { KsqlError } from '../common/errors.ts';
 import type { Log } from '../log/log.ts';
 import type { KeyFormat, ValueFormat } from '../serde/format.ts';
 import type { Window } from '../serde/serde.ts';
+import type { PrintHandle } from './print-topic.ts';
 
 export type PropertyValue = string | number | boolean;
 
@@ -148,6 +149,8 @@ export interface EngineApi {
   query(session: Session, sql: string): Promise<QueryHandle>;
   /** Appends raw records to a topic (tests, /inserts-stream uses INSERT VALUES semantics instead). */
   produce(topic: string, records: readonly ProduceOptions[]): Promise<void>;
+  /** Runs one PRINT statement: the topic's raw records as text lines. Rejects with KsqlError. */
+  print(session: Session, sql: string): Promise<PrintHandle>;
   /** Inserts one row into a stream or table, like INSERT INTO ... VALUES. */
   insertRow(session: Session, target: string, row: Readonly<Record<string, unknown>>): Promise<void>;
 

@@ -28,6 +28,7 @@ import { readTopicDecoded } from './read-topic.ts';
 import { insertRow, insertRows } from './insert-values.ts';
 import { ProcessingLog, processingLogStreamStatement } from './processing-log.ts';
 
+import { printTopic, type PrintHandle } from './print-topic.ts';
 export interface EngineOptions {
   readonly dataDir: string;
   /** 'manual': persistent queries advance only in runUntilIdle (tests); 'background': continuously. */
@@ -240,6 +241,16 @@ export class Engine implements EngineApi, ExecutorHost {
     await this.log.append(topic, records.map((r) => ({
       partition: r.partition ?? 0, key: r.key, value: r.value,
       ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
+  async print(session: Session, sql: string): Promise<PrintHandle> {
+    const parsed = parseScript(sql, { variables: session.variables });
+    if (!parsed.ok) {
+      throw new KsqlError('parse', parsed.error.message, { position: parsed.error.pos, statementText: parsed.statementText });
+    }
+    const statement = parsed.statements.length === 1 ? parsed.statements[0]!.statement : undefined;
+    if (statement?.kind !== 'Print') throw statementError('Expected exactly one PRINT statement.', sql);
+    return printTopic(this.log, statement.topic, statement);
+  }
+
       headers: r.headers ?? [],
     })));
   }
