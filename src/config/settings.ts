@@ -183,6 +183,11 @@ export const SETTINGS: readonly SettingDef[] = [
     doc: 'Value format used when a CREATE statement names none (empty: the statement must name one).',
   },
 
+  {
+    name: 'ksql.assert.topic.default.timeout.ms', type: 'long', default: '1000', scope: 'query', min: 0,
+    doc: 'How long ASSERT TOPIC waits for its condition when the statement names no TIMEOUT.',
+  },
+
   // --- Processing log ----------------------------------------------------------------------------
   {
     name: 'ksql.logging.processing.topic.auto.create', type: 'boolean', default: 'false', scope: 'server',

@@ -62,6 +62,7 @@ export type StatementOutcome =
   | { readonly kind: 'TypeList'; readonly statement: string; readonly types: ReadonlyMap<string, import('../common/sql-type.ts').SqlType> }
   | { readonly kind: 'VariableList'; readonly statement: string; readonly variables: readonly { readonly name: string; readonly value: string }[] }
   | { readonly kind: 'TerminateTransient'; readonly statement: string; readonly queryId: string }
+  | { readonly kind: 'AssertTopic'; readonly statement: string; readonly topic: string; readonly exists: boolean }
   /** INSERT VALUES, SET, UNSET, DEFINE, UNDEFINE: no entity. */
   | { readonly kind: 'None'; readonly statement: string };
 

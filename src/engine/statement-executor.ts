@@ -15,6 +15,7 @@ import type { QueryRunner, TaskRole } from './query-runner.ts';
 import { startPersistentQuery, replaceOrCheckSink } from './persistent-query.ts';
 import { insertValues } from './insert-values.ts';
 import { describeOutcome, listOutcome } from './metadata.ts';
+import { assertTopic } from './assert-topic.ts';
 
 /** What the executor needs from the engine. */
 export interface ExecutorHost {
@@ -215,6 +216,8 @@ export async function executeStatement(host: ExecutorHost, session: Session, ps:
     case 'ListStreams': case 'ListTables': case 'ListQueries': case 'ListTopics': case 'ListProperties':
     case 'ListFunctions': case 'ListTypes': case 'ListVariables':
       return listOutcome(host, session, s, text);
+    case 'AssertTopic':
+      return assertTopic(host, session, s, text);
     case 'DescribeSource': case 'DescribeSources': case 'DescribeFunction': case 'Explain':
       return describeOutcome(host, session, s, text);
     default:

@@ -114,6 +114,8 @@ export function toEntity(o: StatementOutcome, ctx: EntityContext): Entity | unde
       return { ...head('variables'), variables: o.variables.map((v) => ({ name: v.name, value: v.value })), warnings };
     case 'TerminateTransient':
       return { ...head('terminate_query'), queryId: o.queryId, wasTerminated: true, warnings };
+    case 'AssertTopic':
+      return { ...head('assert_topic'), topicName: o.topic, exists: o.exists, warnings };
     case 'None':
       return undefined;
   }
