@@ -220,8 +220,12 @@ export async function executeStatement(host: ExecutorHost, session: Session, ps:
       return assertTopic(host, session, s, text);
     case 'DescribeSource': case 'DescribeSources': case 'DescribeFunction': case 'Explain':
       return describeOutcome(host, session, s, text);
+    case 'CreateConnector': case 'DropConnector': case 'DescribeConnector': case 'ListConnectors': case 'ListConnectorPlugins':
+      throw statementError('Riffle does not integrate with Kafka Connect: connector statements are not supported. Run connectors with Kafka Connect itself, against the same topics.', text);
+    case 'AssertSchema':
+      throw statementError('ASSERT SCHEMA needs a schema registry, which Riffle does not support yet (schema-registry formats are not available).', text);
     default:
-      throw statementError(`Statement type ${s.kind} is not supported yet.`, text);
+      throw statementError(`Statement type ${(s as { kind: string }).kind} is not supported yet.`, text);
   }
 }
 
