@@ -21,6 +21,7 @@ const ENTITY_TYPES: Record<StatementOutcome['kind'], string | undefined> = {
   TypeList: 'type_list',
   VariableList: 'variables',
   TerminateTransient: 'terminate_query',
+  AssertTopic: 'assert_topic',
   None: undefined,
 };
 

@@ -1,6 +1,6 @@
 // One session at the shell, typed as a person would, against whichever server `url` points to:
 // a multi-line CREATE, tab completion, a push query ended by Ctrl-C, an error with its position,
-// RUN SCRIPT, Ctrl-C while typing, history, exit. Shared by the fake-server and real-server tests.
+// RUN SCRIPT, Ctrl-C while typing, history, exit. Shared by the in-process and child-process server tests.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ export async function interactiveScenario(url: string): Promise<void> {
 
     // A push query streams until Ctrl-C, which ends the query and not the shell.
     shell.type('SELECT * FROM riders EMIT CHANGES;\r');
-    const header = await shell.waitFor(/\|ann\s*\|/, 30_000);
+    const header = await shell.waitFor(/\|ann\s*\|/, 60_000);
     assert.match(header, /\+-+\+-+\+\n\|ID\s+\|NAME\s+\|\n\+-+\+-+\+\n\|1\s+\|ann\s+\|/);
     await delay(200);
     shell.type('\x03');
@@ -58,7 +58,7 @@ export async function interactiveScenario(url: string): Promise<void> {
     const script = path.join(dir, 'more.sql');
     writeFileSync(script, "-- more riders\nINSERT INTO riders (id, name) VALUES (2, 'bo');\nSELECT * FROM riders LIMIT 2;\n");
     shell.type(`RUN SCRIPT '${script}';\r`);
-    const ran = await shell.waitFor('ksql> ', 30_000);
+    const ran = await shell.waitFor('ksql> ', 60_000);
     assert.match(ran, /\|2\s+\|bo\s+\|/);
 
     // Ctrl-C while typing abandons the unfinished statement.

@@ -50,8 +50,11 @@ export class PtyShell {
     }
   }
 
-  /** Waits until text after the previous wait matches; returns that text up to the end of the match. */
-  async waitFor(pattern: RegExp | string, timeoutMs = 10_000): Promise<string> {
+  /**
+   * Waits until text after the previous wait matches; returns that text up to the end of the match.
+   * The bound only catches a hung shell: on a loaded machine starting one takes several seconds.
+   */
+  async waitFor(pattern: RegExp | string, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (true) {
       const rest = this.screen.slice(this.mark);

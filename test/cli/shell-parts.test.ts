@@ -2,7 +2,7 @@
 // entities and positioned errors print, and tab completion's candidates.
 
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { classifyStatement } from '../../src/cli/client-statement.ts';
 import { Completer } from '../../src/cli/completion.ts';
 import { formatError } from '../../src/cli/error-format.ts';
@@ -11,7 +11,7 @@ import { BoxTable, formatValue, listTable } from '../../src/cli/render.ts';
 import { RestClient, RestError } from '../../src/cli/rest-client.ts';
 import { Session } from '../../src/cli/session.ts';
 import { StatementBuffer } from '../../src/cli/statement-buffer.ts';
-import { startFakeServer } from './fake-ksql-server.ts';
+import { startShellTestServer } from './riffle-test-server.ts';
 
 test('a statement ends at a ; outside strings, quoted names and comments', () => {
   const b = new StatementBuffer();
@@ -90,24 +90,27 @@ test('errors show the line of the statement and a caret at the position named in
   assert.equal(formatError(new RestError(400, 40001, 'S does not exist.')), 'S does not exist.\n');
 });
 
-const fake = await startFakeServer();
-after(() => fake.close());
-
 test('completion offers keywords, and the server\'s source and column names, in the case typed', async () => {
-  const client = new RestClient(fake.url);
-  const session: Session = new Session({ client, out: { write: () => {}, columns: 80 }, onCatalogChange: () => completer.invalidate() });
-  const completer = new Completer(session);
-  assert.ok(await session.execute("CREATE STREAM riders (id INT KEY, rider_name STRING) WITH (kafka_topic='r', value_format='json');"));
-  assert.deepEqual(await completer.complete('sel'), [['select'], 'sel']);
-  assert.deepEqual(await completer.complete('SELECT RI'), [['RIDERS', 'RIDER_NAME', 'RIGHT'], 'RI']);
-  assert.deepEqual(await completer.complete('select * from '), [['RIDERS'], '']);
-  assert.deepEqual(await completer.complete('select r.rid'), [['r.rider_name'], 'r.rid']);
-  assert.deepEqual(await completer.complete('SELECT '), [[], '']);
-  // Names are cached, and fetched again after a DDL statement.
-  const requests = fake.requests.length;
-  await completer.complete('SELECT RI');
-  assert.equal(fake.requests.length, requests);
-  assert.ok(await session.execute("CREATE TABLE rides (id INT PRIMARY KEY) WITH (kafka_topic='t', value_format='json');"));
-  assert.deepEqual(await completer.complete('DESCRIBE RIDE'), [['RIDERS', 'RIDES'], 'RIDE']);
-  client.dispose();
+  const server = await startShellTestServer();
+  const client = new RestClient(server.url);
+  try {
+    const session: Session = new Session({ client, out: { write: () => {}, columns: 80 }, onCatalogChange: () => completer.invalidate() });
+    const completer = new Completer(session);
+    assert.ok(await session.execute("CREATE STREAM riders (id INT KEY, rider_name STRING) WITH (kafka_topic='r', value_format='json', partitions=1);"));
+    assert.deepEqual(await completer.complete('sel'), [['select'], 'sel']);
+    assert.deepEqual(await completer.complete('SELECT RI'), [['RIDERS', 'RIDER_NAME', 'RIGHT'], 'RI']);
+    assert.deepEqual(await completer.complete('select * from '), [['RIDERS'], '']);
+    assert.deepEqual(await completer.complete('select r.rid'), [['r.rider_name'], 'r.rid']);
+    assert.deepEqual(await completer.complete('SELECT '), [[], '']);
+    // Names are cached, and fetched again after a DDL statement.
+    const requests = server.requests.length;
+    await completer.complete('SELECT RI');
+    assert.equal(server.requests.length, requests);
+    assert.ok(await session.execute("CREATE TABLE rides (id INT PRIMARY KEY) WITH (kafka_topic='t', value_format='json', partitions=1);"));
+    assert.deepEqual(await completer.complete('DESCRIBE RIDE'), [['RIDERS', 'RIDES'], 'RIDE']);
+    assert.ok(server.requests.length > requests + 1, 'the DDL and a fresh listing reached the server');
+  } finally {
+    client.dispose();
+    await server.close();
+  }
 });

@@ -1,5 +1,6 @@
 // The shell without a terminal: `-e SQL`, `-f FILE` and a script piped into stdin, their output,
-// their error reports (with positions, on stderr) and their exit codes. Fake server on loopback.
+// their error reports (with positions, on stderr) and their exit codes, against a real Riffle server
+// on loopback (riffle-test-server.ts). Tests run in order and share the server's streams.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -7,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startFakeServer, type FakeServer } from './fake-ksql-server.ts';
+import { startShellTestServer, type ShellTestServer } from './riffle-test-server.ts';
 
 const RIFFLE = path.resolve(import.meta.dirname, '../../src/bin/riffle.ts');
 
@@ -30,7 +31,8 @@ function cli(args: readonly string[], stdin = '', interruptWhen?: RegExp): Promi
       }
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // Only a bound against a hung shell: starting one can take several seconds on a loaded machine.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -40,10 +42,10 @@ function cli(args: readonly string[], stdin = '', interruptWhen?: RegExp): Promi
   });
 }
 
-let server: FakeServer;
+let server: ShellTestServer;
 let dir: string;
 before(async () => {
-  server = await startFakeServer();
+  server = await startShellTestServer();
   dir = mkdtempSync(path.join(os.tmpdir(), 'riffle-cli-'));
 });
 after(async () => {
@@ -51,7 +53,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const CREATE = "CREATE STREAM s (id INT KEY, name STRING) WITH (kafka_topic='s', value_format='json');";
+// A new topic needs PARTITIONS, as in ksqlDB.
+const CREATE = "CREATE STREAM s (id INT KEY, name STRING) WITH (kafka_topic='s', value_format='json', partitions=1);";
 
 test('-e runs the statements, renders results and exits 0', async () => {
   const run = await cli([server.url, '-e', `${CREATE} INSERT INTO s VALUES (1, 'ann'); SELECT * FROM s;`]);
@@ -107,7 +110,8 @@ test('a script piped into stdin runs like typed input: multi-line, comments, var
   assert.equal(run.code, 0);
   assert.match(run.stdout, /Successfully changed local property 'auto.offset.reset' to 'earliest'/);
   assert.match(run.stdout, / Variable Name \| Value\n-+\n who {11}\| bob\n/);
-  assert.match(run.stdout, / auto.offset.reset \| KSQL {2}\| QUERY \| earliest\n/);
+  // The server scopes auto.offset.reset as a Kafka Streams setting.
+  assert.match(run.stdout, / auto.offset.reset +\| KAFKA_STREAMS +\| QUERY +\| earliest\n/);
   // The last statement had no ';': the end of input completes it.
   assert.match(run.stdout, /\|NAME\s+\|\n\+-+\+\n\|ann\s+\|\n\|bob\s+\|\n\+-+\+\n$/);
 });
@@ -126,9 +130,15 @@ test('an unreachable server is an error, not a hang', async () => {
 });
 
 test('Ctrl-C (SIGINT) ends a push query run by -e, and the statements after it still run', async () => {
-  const setup = "CREATE STREAM pushed (id INT KEY, name STRING) WITH (kafka_topic='p', value_format='json'); INSERT INTO pushed VALUES (1, 'ann');";
+  // The row is there before the query starts: it only sees it from the earliest offset (default: latest).
+  const setup = "SET 'auto.offset.reset' = 'earliest'; CREATE STREAM pushed (id INT KEY, name STRING) WITH (kafka_topic='p', value_format='json', partitions=1); INSERT INTO pushed VALUES (1, 'ann');";
+  const seen = server.requests.length;
   const run = await cli([server.url, '-e', `${setup} SELECT name FROM pushed EMIT CHANGES; SHOW STREAMS;`], '', /\|ann\s+\|\n/);
   assert.equal(run.stderr, '');
   assert.equal(run.code, 0);
   assert.match(run.stdout, /\|ann\s+\|\n\+-+\+\nQuery terminated\n Stream Name[^]*\n PUSHED /);
+  // The shell closed the query by its id (a wrong id is answered 400), and the server stopped it.
+  const closes = server.requests.slice(seen).filter((r) => r.path === '/close-query');
+  assert.deepEqual(closes.map((r) => [r.method, r.status]), [['POST', 200]]);
+  assert.ok(await server.pushQueriesEnded(), 'the push query still runs on the server');
 });
