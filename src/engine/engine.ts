@@ -25,10 +25,10 @@ import type { QueryRunner, TaskRole } from './query-runner.ts';
 import { runTransientQuery } from './transient-query.ts';
 import { fastPull } from './pull-fast.ts';
 import { readTopicDecoded } from './read-topic.ts';
-import { insertRow, insertRows } from './insert-values.ts';
+import { insertRow } from './insert-values.ts';
 import { ProcessingLog, processingLogStreamStatement } from './processing-log.ts';
-
 import { printTopic, type PrintHandle } from './print-topic.ts';
+
 export interface EngineOptions {
   readonly dataDir: string;
   /** 'manual': persistent queries advance only in runUntilIdle (tests); 'background': continuously. */
@@ -235,12 +235,6 @@ export class Engine implements EngineApi, ExecutorHost {
     }
   }
 
-  async produce(topic: string, records: readonly ProduceOptions[]): Promise<void> {
-    const d = await this.log.describeTopic(topic);
-    if (!d) throw statementError(`Topic '${topic}' does not exist.`);
-    await this.log.append(topic, records.map((r) => ({
-      partition: r.partition ?? 0, key: r.key, value: r.value,
-      ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
   async print(session: Session, sql: string): Promise<PrintHandle> {
     const parsed = parseScript(sql, { variables: session.variables });
     if (!parsed.ok) {
@@ -251,16 +245,18 @@ export class Engine implements EngineApi, ExecutorHost {
     return printTopic(this.log, statement.topic, statement);
   }
 
+  async produce(topic: string, records: readonly ProduceOptions[]): Promise<void> {
+    const d = await this.log.describeTopic(topic);
+    if (!d) throw statementError(`Topic '${topic}' does not exist.`);
+    await this.log.append(topic, records.map((r) => ({
+      partition: r.partition ?? 0, key: r.key, value: r.value,
+      ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
       headers: r.headers ?? [],
     })));
   }
 
   async insertRow(session: Session, target: string, row: Readonly<Record<string, unknown>>): Promise<void> {
     await insertRow(this, session, target, row);
-  }
-
-  insertRows(session: Session, target: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<{ inserted: number; error?: unknown }> {
-    return insertRows(this, session, target, rows);
   }
 
   source(name: string): SourceInfo | undefined {
