@@ -1,16 +1,11 @@
 #!/usr/bin/env node
 // The `riffle` command: `riffle server [--port N] [--data-dir DIR] [--config-file F | F]` runs the
-// REST server until SIGINT/SIGTERM; `riffle cli` hands over to the shell (src/cli, when it exists).
+// REST server until SIGINT/SIGTERM; `riffle cli` hands over to the shell (src/cli).
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type ServerConfig } from '../config/load-config.ts';
-import type { EngineApi } from '../engine/engine-api.ts';
-import { startServer } from '../server/server.ts';
-import { connectKafka, kafkaBootstrapServers } from '../engine/log-selection.ts';
 import type { Log } from '../log/log.ts';
 
-type OpenEngine = (options: { dataDir: string; scheduling: 'manual' | 'background'; properties?: Record<string, string>; log?: Log; taskRoles?: (taskId: string) => 'active' | 'standby' | 'none' }) => Promise<EngineApi>;
-type ClusterModule = typeof import('../cluster/start-cluster.ts');
 
 const USAGE = `Usage:
   riffle server [--port N] [--data-dir DIR] [--config-file FILE | FILE] [--set name=value ...]
@@ -52,11 +47,12 @@ async function runServer(args: readonly string[]): Promise<number> {
     throw e;
   }
   mkdirSync(config.dataDir, { recursive: true });
-  // Loaded by path at run time: the engine module is built separately from the server.
-  const engineModule = '../engine/engine.ts';
-  const { openEngine } = (await import(engineModule)) as { openEngine: OpenEngine };
+  // The server's modules load only here, so `riffle cli` starts without them.
+  const { openEngine } = await import('../engine/engine.ts');
   const properties = config.properties();
   // bootstrap.servers switches to Kafka: wait for it (saying so on each failed attempt) before opening.
+  const { connectKafka, kafkaBootstrapServers } = await import('../engine/log-selection.ts');
+  const { startServer } = await import('../server/server.ts');
   const bootstrap = kafkaBootstrapServers(properties);
   let interrupted = false;
   const onEarlySignal = () => (interrupted = true);
@@ -75,8 +71,7 @@ async function runServer(args: readonly string[]): Promise<number> {
   process.off('SIGINT', onEarlySignal);
   process.off('SIGTERM', onEarlySignal);
   // On Kafka with HA on, a cluster node decides which tasks run here (src/cluster).
-  const clusterModule = '../cluster/start-cluster.ts';
-  const cluster = bootstrap !== undefined ? await ((await import(clusterModule)) as ClusterModule).prepareCluster(config, bootstrap) : undefined;
+  const cluster = bootstrap !== undefined ? await (await import('../cluster/start-cluster.ts')).prepareCluster(config, bootstrap) : undefined;
   for (const note of cluster?.notes ?? []) console.log(`riffle: ${note}`);
   const engine = await openEngine({ dataDir: config.dataDir, scheduling: 'background', properties, ...(log ? { log } : {}), ...(cluster ? { taskRoles: cluster.roleOf } : {}) });
   let server;
@@ -129,17 +124,10 @@ async function runServer(args: readonly string[]): Promise<number> {
   });
 }
 
-/** Hook for the interactive shell, which lives in src/cli (a later job). */
+/** The interactive shell (src/cli), which talks to a server over the REST API only. */
 async function runCli(args: readonly string[]): Promise<number> {
-  const cliModule = '../cli/main.ts';
-  let cli: { main(argv: readonly string[]): Promise<number> };
-  try {
-    cli = (await import(cliModule)) as typeof cli;
-  } catch {
-    console.error('riffle cli: the shell is not part of this build yet');
-    return 2;
-  }
-  return cli.main(args);
+  const { main: cliMain } = await import('../cli/main.ts');
+  return cliMain(args);
 }
 
 main(process.argv.slice(2)).then(
