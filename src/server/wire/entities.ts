@@ -207,6 +207,8 @@ function replicaInfo(partitions: number, replicas: number): number[] {
 function propertyScope(name: string): string {
   if (name.startsWith('ksql.streams.')) return 'KAFKA_STREAMS';
   if (name.startsWith('ksql.')) return 'KSQL';
+  // Riffle's own settings and server settings such as `listeners` configure the server, as ksql.* do.
+  if (name.startsWith('riffle.') || name === 'listeners') return 'KSQL';
   return 'KAFKA_STREAMS';
 }
 
