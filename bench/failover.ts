@@ -4,9 +4,13 @@
 import { writeFileSync } from 'node:fs';
 import { KafkaLog } from '../src/log/kafka/kafka-log.ts';
 import { partitionForKey } from '../src/runtime/partitioner.ts';
-import { clusterStatus, kafka, ksql, pull, type ServerProc, sleep, TestCluster, waitFor } from '../test/ha/harness.ts';
+import { kafka, ksql, placement as placementOf, pull, type ServerProc, settled, sleep, TestCluster, waitFor } from '../test/ha/harness.ts';
 
-interface Result { max_unavailable_ms: number; max_staleness_ms: number; processing_failover_ms: number; exact: boolean }
+interface Result {
+  max_unavailable_ms: number; max_staleness_ms: number; processing_failover_ms: number; exact: boolean;
+  /** Probes after the kill that failed (each a query a user saw fail), and the slowest one that succeeded. */
+  failed_probes: number; slowest_probe_ms: number;
+}
 
 const PARTITIONS = 6;
 
@@ -23,16 +27,16 @@ async function run(bootstrap: string, standbys: number, keys: number, seconds: n
     const topic = `${serviceId}_e`;
     await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
     await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, COUNT(*) AS C FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
-    const placement = await waitFor('every partition placed', async () => {
-      const st = await clusterStatus(s[0]!);
-      const actives = new Map<string, number>();
-      let n = 0;
-      for (const [host, h] of Object.entries(st)) for (const q of Object.values(h.activeStandbyPerQuery)) {
-        actives.set(host, (actives.get(host) ?? 0) + q.activePartitions.length);
-        n += new Set(q.activePartitions.map((p) => p.partition)).size;
-      }
-      return n >= PARTITIONS ? actives : undefined;
-    }, 60_000);
+    // Measure a settled cluster only: every partition placed with its standbys and caught up, and
+    // T queryable on every server (statements reach peers through the command topic). Probing
+    // earlier counts start-up refusals ("T does not exist") as failover failures.
+    await waitFor('cluster settled', () => settled(s[0]!, s, PARTITIONS, standbys), 120_000, 250);
+    await waitFor('T queryable on every server', async () => {
+      for (const x of s) if ((await pull(x, 'SELECT K, C FROM T;')).status !== 200) return false;
+      return true;
+    }, 60_000, 250);
+    const placement = new Map<string, number>();
+    for (const e of (await placementOf(s[0]!)).values()) placement.set(e.active, (placement.get(e.active) ?? 0) + 1);
     const victimHost = [...placement].sort((a, b) => b[1] - a[1])[0]![0];
     const victim = s.find((x) => x.host === victimHost)!;
     const probers: ServerProc[] = s.filter((x) => x !== victim);
@@ -56,21 +60,34 @@ async function run(bootstrap: string, standbys: number, keys: number, seconds: n
       }
     })();
 
-    // Prober: full scans round-robin over the servers that stay up.
+    // Prober: full scans through the servers that stay up.
     let killAt = Infinity;
     const lastSeen = new Map<string, number>();
     const firstNew = new Map<string, number>();
     let maxGap = 0;
     let maxStale = 0;
     let probing = true;
-    let failures = 0;
-    const probe = (async () => {
-      for (let n = 0; probing; n++) {
+    // Every failed probe is a query a user saw fail: keep why, to tell avoidable failures apart.
+    const failures = new Map<string, number>();
+    const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
+    let failedAfterKill = 0;
+    let slowest = 0;
+    // One probe loop per surviving server, concurrently: a key's read gap is then bounded by the
+    // failover, not by one full scan's latency on a loaded machine.
+    const probe = Promise.all(probers.map(async (prober) => {
+      while (probing) {
         const at = Date.now();
-        const r = await pull(probers[n % probers.length]!, 'SELECT K, C FROM T;').catch(() => undefined);
+        const r = await pull(prober, 'SELECT K, C FROM T;').catch((e: unknown) => {
+          fail(`${at - killAt > 0 ? 'after' : 'before'} kill: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+          return undefined;
+        });
         const done = Date.now();
-        if (!r || r.status !== 200) {
-          failures++;
+        if (at > killAt && r?.status !== 200) failedAfterKill++;
+        if (at > killAt && r?.status === 200) slowest = Math.max(slowest, done - at);
+        if (!r) continue;
+        if (r.status !== 200) {
+          // Timestamps in the message differ per answer: drop digits so alike failures group.
+          fail(`${at - killAt > 0 ? 'after' : 'before'} kill: HTTP ${r.status} ${(r.error ?? '').replace(/\d{6,}/g, 'N')}`);
           continue;
         }
         for (const [k, v] of r.rows as [string, number][]) {
@@ -87,10 +104,13 @@ async function run(bootstrap: string, standbys: number, keys: number, seconds: n
         }
         await sleep(5);
       }
-    })();
+    }));
 
     await sleep(seconds * 500);
-    // Unavailability also counts keys the probe never saw after the kill (till the end).
+    const report = () => [...failures].sort((a, b) => b[1] - a[1]).map(([why, n]) => `  ${n} x ${why}`).join('\n');
+    await waitFor('every key read before the kill', async () => lastSeen.size >= keys, 120_000, 100).catch((e: unknown) => {
+      throw new Error(`${String(e)} (${lastSeen.size} of ${keys} read; failed probes:\n${report()})`);
+    });
     killAt = Date.now();
     console.log(`${new Date(killAt).toISOString()} kill -9 ${victimHost}`);
     await c.kill(victim);
@@ -111,10 +131,15 @@ async function run(bootstrap: string, standbys: number, keys: number, seconds: n
     probing = false;
     await probe;
     const now = Date.now();
-    for (const k of acks.keys()) maxGap = Math.max(maxGap, now - (lastSeen.get(k) ?? killAt) > 2000 && !lastSeen.has(k) ? now - killAt : 0);
+    // Unavailability also counts keys the probe never read again after the kill (till the end).
+    for (const k of acks.keys()) {
+      const last = lastSeen.get(k);
+      if (last === undefined || last < killAt) maxGap = Math.max(maxGap, now - (last ?? killAt));
+    }
     const failover = Math.max(0, ...[...acks.keys()].map((k) => (firstNew.get(k) ?? now) - killAt));
-    console.log(`standbys=${standbys}: ${keys} keys, fed ${[...acks.values()].reduce((n, a) => n + a.length, 0)} rows, probe failures ${failures}, victim ${victimHost} (${placement.get(victimHost)} actives)`);
-    return { max_unavailable_ms: maxGap, max_staleness_ms: maxStale, processing_failover_ms: failover, exact };
+    console.log(`standbys=${standbys}: ${keys} keys, fed ${[...acks.values()].reduce((n, a) => n + a.length, 0)} rows, probe failures ${[...failures.values()].reduce((a, b) => a + b, 0)}, victim ${victimHost} (${placement.get(victimHost)} actives)`);
+    if (failures.size > 0) console.log(report());
+    return { max_unavailable_ms: maxGap, max_staleness_ms: maxStale, processing_failover_ms: failover, exact, failed_probes: failedAfterKill, slowest_probe_ms: slowest };
   } finally {
     await feeder.close().catch(() => {});
     await c.stopAll();

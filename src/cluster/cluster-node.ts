@@ -1,6 +1,8 @@
 // One server's membership in an HA cluster: joins the Kafka group, applies each assignment to every
-// query runner (active / standby / none), exchanges heartbeats and lag reports with its peers, and
-// answers /heartbeat, /lag and /clusterStatus. Pull-query routing lives in pull-router.ts.
+// query runner (active / standby / none), exchanges heartbeats and lag reports with its peers,
+// removes a crashed peer from the group as soon as its server refuses connections, and answers
+// /heartbeat, /lag and /clusterStatus with the same liveness routing uses. Pull-query routing
+// lives in pull-router.ts.
 import type { Engine } from '../engine/engine.ts';
 import type { TaskRole } from '../engine/query-runner.ts';
 import type { ReplicaLag } from './assignment.ts';
@@ -12,7 +14,7 @@ import { MembershipView } from './liveness.ts';
 import { LocalLags } from './local-lags.ts';
 import { postJson } from './peer-client.ts';
 import { type PartitionState, watchPartitionFile } from './test-partition.ts';
-import type { ReplicaRole } from './routing.ts';
+import { classifyPullFailure, type ReplicaRole } from './routing.ts';
 import { type ActiveStandbyEntity, type ClusterStatus, parseHeartbeatRequest, parseLagReportRequest, renderClusterStatusResponse, renderHeartbeatRequest, renderLagReportRequest } from './wire.ts';
 
 export interface ClusterNodeOptions {
@@ -42,6 +44,11 @@ export class ClusterNode {
   /** The newest assignment received (kept after fencing, for routing). */
   #assignment: MemberAssignment | undefined;
   #fenced = false;
+  /** Group member id per host, from the newest assignment. */
+  #memberOf = new Map<string, string>();
+  /** Member ids whose process has heartbeated us since joining (so it was listening), and those evicted. */
+  readonly #heardMembers = new Set<string>();
+  readonly #evicted = new Set<string>();
   #timers: NodeJS.Timeout[] = [];
   #applying: Promise<void> = Promise.resolve();
   #lastRejoinMs = 0;
@@ -67,7 +74,7 @@ export class ClusterNode {
       log: (m) => this.#log(m),
     });
     this.#partition = watchPartitionFile((st) => {
-      this.#log(`test partition: peers ${st.peers ? 'cut off' : 'reachable'}, kafka ${st.kafka ? 'cut off' : 'reachable'}${st.freeze ? ', standbys frozen' : ''}`);
+      this.#log(`test partition: peers ${st.peers ? 'cut off' : 'reachable'}, kafka ${st.kafka ? 'cut off' : 'reachable'}${st.freeze ? ', standbys frozen' : ''}${st.refuse ? ', refusing forwarded pulls' : ''}`);
       this.membership.simulatePartition(st.kafka ? 24 * 3600_000 : 0);
       for (const runner of this.o.engine.runners.values()) runner.freezeStandbys(st.freeze);
     });
@@ -76,6 +83,11 @@ export class ClusterNode {
   /** False while a test cuts this server off from its peers: no inter-node calls in or out. */
   get peersReachable(): boolean {
     return !this.#partition.state.peers;
+  }
+
+  /** True while a test makes this server refuse forwarded pull queries (it stays alive otherwise). */
+  get refusesForwards(): boolean {
+    return this.#partition.state.refuse;
   }
 
   /** Joins the group (resolves with the first assignment applied) and starts the background work. */
@@ -168,6 +180,7 @@ export class ClusterNode {
   #onAssignment(a: MemberAssignment): void {
     this.#assignment = a;
     this.#fenced = false;
+    this.#memberOf = new Map(a.members.map((m) => [m.host, m.memberId]));
     const hosts = new Set(a.members.map((m) => m.host));
     const now = Date.now();
     for (const h of hosts) this.view.addHost(h, now);
@@ -216,6 +229,8 @@ export class ClusterNode {
     const m = parseHeartbeatRequest(body);
     if (!this.peersReachable) return;
     this.view.onHeartbeat(m.hostInfo, Date.now(), m.timestamp);
+    const member = this.#memberOf.get(m.hostInfo);
+    if (member !== undefined) this.#heardMembers.add(member);
   }
 
   onLagReport(body: unknown): void {
@@ -228,7 +243,13 @@ export class ClusterNode {
     if (!this.peersReachable) return;
     const body = renderHeartbeatRequest({ hostInfo: this.host, timestamp: Date.now() });
     const timeout = Math.max(500, this.o.ha.heartbeatSendIntervalMs * 3);
-    await Promise.allSettled(this.view.hosts().filter((h) => h !== this.host).map((h) => postJson(h, '/heartbeat', body, timeout)));
+    const peers = this.view.hosts().filter((h) => h !== this.host);
+    const sent = await Promise.allSettled(peers.map((h) => postJson(h, '/heartbeat', body, timeout)));
+    sent.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      const c = classifyPullFailure(r.reason);
+      if (c.hostDown) this.hostUnreachable(peers[i]!, c.why);
+    });
   }
 
   async #refreshLags(): Promise<void> {
@@ -255,15 +276,38 @@ export class ClusterNode {
     return replicaFreshness(this.#lags, host, storeId(queryId, store), partition, Date.now(), activeHost);
   }
 
+  /**
+   * The one liveness answer: routing and /clusterStatus both ask here. Undefined when heartbeats
+   * are off or the host is unknown (routing then tries it, as ksqlDB does).
+   */
   liveness(host: string): { alive: boolean; asOfMs: number } | undefined {
     if (!this.o.ha.heartbeatEnable) return undefined;
     const now = Date.now();
     const s = this.view.status(host, now);
+    if (!s) return undefined;
     // Just started (heartbeats on their way, or a start-up stall delaying them): a peer that looks
     // dead is unknown rather than dead, so a restarted server does not refuse its first queries
-    // (a peer that is really down fails the forward and the partition is retried elsewhere).
-    if (s && !s.hostAlive && now - this.#startedAt < 2 * this.o.ha.heartbeatWindowMs) return undefined;
-    return s ? { alive: s.hostAlive, asOfMs: s.lastStatusUpdateMs } : undefined;
+    // (a peer that is really down fails the forward, is marked unreachable, and the partition is
+    // retried elsewhere).
+    if (!s.hostAlive && now - this.#startedAt < 2 * this.o.ha.heartbeatWindowMs && !this.view.markedUnreachable(host)) return undefined;
+    return { alive: s.hostAlive, asOfMs: s.lastStatusUpdateMs };
+  }
+
+  /**
+   * A forward to `host` failed at the connection level: it is dead for routing and /clusterStatus
+   * at once, until its next heartbeat, so later queries go around it without trying it first.
+   */
+  hostUnreachable(host: string, why: string): void {
+    if (!this.o.ha.heartbeatEnable || host === this.host) return;
+    if (this.view.markUnreachable(host, Date.now())) this.#log(`${host} unreachable (${why}): dead until its next heartbeat`);
+    // Refused means no process listens there: a member that was up (it heartbeated us) has crashed.
+    // Evicting it now moves its tasks at once instead of after the group session timeout. A member
+    // still starting (not listening yet, never heard) is left alone.
+    const member = this.#memberOf.get(host);
+    if (this.o.ha.evictRefusedMembers && why === 'ECONNREFUSED' && member !== undefined && this.#heardMembers.has(member) && !this.#evicted.has(member)) {
+      this.#evicted.add(member);
+      void this.membership.evict(member, `${host} refuses connections`);
+    }
   }
 
   // ---- /clusterStatus ----
@@ -275,6 +319,7 @@ export class ClusterNode {
     const status = new Map<string, { hostAlive: boolean; lastStatusUpdateMs: number; activeStandbyPerQuery: Map<string, ActiveStandbyEntity>; hostStoreLags: { stores: HostLagReport['stores']; updateTimeMs: number } }>();
     for (const host of hosts) {
       const s = this.view.status(host, now);
+      const live = this.liveness(host);
       const perQuery = new Map<string, { activeStores: Set<string>; activePartitions: { topic: string; partition: number }[]; standByStores: Set<string>; standByPartitions: { topic: string; partition: number }[] }>();
       for (const [taskId, p] of Object.entries(a?.assignment.tasks ?? {})) {
         const role = p.active === host ? 'active' : p.standbys.includes(host) || p.warmups.includes(host) ? 'standby' : undefined;
@@ -290,7 +335,8 @@ export class ClusterNode {
       }
       const report = this.#lags.get(host)?.report;
       status.set(host, {
-        hostAlive: s?.hostAlive ?? host === this.host,
+        // What routing believes (a peer in its start-up grace counts as alive there too).
+        hostAlive: s && this.o.ha.heartbeatEnable ? (live?.alive ?? true) : (s?.hostAlive ?? host === this.host),
         lastStatusUpdateMs: s?.lastStatusUpdateMs ?? now,
         activeStandbyPerQuery: new Map([...perQuery].map(([q, e]) => [q, { activeStores: [...e.activeStores], activePartitions: e.activePartitions, standByStores: [...e.standByStores], standByPartitions: e.standByPartitions }])),
         hostStoreLags: { stores: report?.stores ?? new Map(), updateTimeMs: report?.updateTimeMs ?? 0 },

@@ -140,6 +140,22 @@ export class GroupMembership {
     this.#wake?.();
   }
 
+  /**
+   * Removes another member that is known to be gone (its process refuses connections) with a
+   * LeaveGroup on its behalf, so the group rebalances now rather than after the session timeout.
+   * Harmless if it already left: the coordinator answers UNKNOWN_MEMBER_ID.
+   */
+  async evict(memberId: string, reason: string): Promise<void> {
+    if (this.#stopped || memberId === this.#memberId) return;
+    try {
+      const coordinator = await this.#controlClient.coordinator(this.options.groupId);
+      await this.#controlClient.call('LeaveGroup', coordinator, this.options.groupId, [{ memberId, groupInstanceId: null, reason }]);
+      this.#log(`membership: evicted ${memberId} (${reason})`);
+    } catch (e) {
+      this.#log(`membership: evicting ${memberId} failed (the session timeout will remove it): ${String(e)}`);
+    }
+  }
+
   /** Clean shutdown: LeaveGroup at once, so the others rebalance without waiting for the session timeout. */
   async close(): Promise<void> {
     if (this.#stopped) return;

@@ -18,6 +18,8 @@ export interface HaSettings {
   readonly sessionTimeoutMs: number;
   /** Members silent this long are forgotten by /clusterStatus and routing. */
   readonly deadMemberTtlMs: number;
+  /** Remove a crashed member (its server refuses connections) from the group at once. */
+  readonly evictRefusedMembers: boolean;
   /** Explanations of adjustments made so that the settings work together. */
   readonly notes: readonly string[];
 }
@@ -28,6 +30,7 @@ const ON = { standbys: 1, standbyReads: true, heartbeat: true, lag: true, lagInt
 
 export const SESSION_TIMEOUT_KEY = 'riffle.cluster.session.timeout.ms';
 export const DEAD_MEMBER_TTL_KEY = 'riffle.cluster.dead.member.ttl.ms';
+export const EVICT_REFUSED_KEY = 'riffle.cluster.evict.refused.members';
 
 function asBool(key: string, v: string): boolean {
   const s = v.trim().toLowerCase();
@@ -71,6 +74,7 @@ export function resolveHaSettings(explicit: (key: string) => string | undefined)
     lagReportingSendIntervalMs: int('ksql.lag.reporting.send.interval.ms', d.lagIntervalMs),
     sessionTimeoutMs: int(SESSION_TIMEOUT_KEY, d.sessionTimeoutMs, 2000),
     deadMemberTtlMs: int(DEAD_MEMBER_TTL_KEY, 10 * 60_000),
+    evictRefusedMembers: bool(EVICT_REFUSED_KEY, true),
     notes,
   };
 }

@@ -43,6 +43,8 @@ interface Peer {
   lastReceivedMs: number | undefined;
   lastSenderTimestampMs: number | undefined;
   status: { alive: boolean; atMs: number };
+  /** When a failed call last found it unreachable (markUnreachable). */
+  markedUnreachableMs?: number;
 }
 
 /**
@@ -134,6 +136,27 @@ export class MembershipView {
   /** Hosts believed alive at the last check (this one included): where heartbeats and lag reports go. */
   aliveHosts(): string[] {
     return this.hosts().filter((h) => h === this.config.localHost || this.#peers.get(h)!.status.alive);
+  }
+
+  /**
+   * A call to `host` just failed at the connection level (refused, reset, unreachable): it is dead
+   * at once, without waiting for the missed heartbeats, and stays dead until a heartbeat arrives
+   * after `now` (the heartbeats already received are forgotten). Returns whether it was alive.
+   */
+  markUnreachable(host: string, now: number): boolean {
+    const peer = this.#peers.get(host);
+    if (!peer) return false;
+    const wasAlive = peer.status.alive;
+    peer.received = peer.received.filter((t) => t > now);
+    peer.status = { alive: false, atMs: now };
+    peer.markedUnreachableMs = now;
+    return wasAlive;
+  }
+
+  /** Whether `host` has been found unreachable by a failed call since it last sent a heartbeat. */
+  markedUnreachable(host: string): boolean {
+    const peer = this.#peers.get(host);
+    return peer?.markedUnreachableMs !== undefined && (peer.lastReceivedMs === undefined || peer.lastReceivedMs <= peer.markedUnreachableMs);
   }
 
   /** Forgets hosts silent for `deadMemberTtlMs` (counted from first sight if none ever spoke); returns them. */

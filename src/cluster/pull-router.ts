@@ -5,8 +5,8 @@ import { compileJsonReader } from '../serde/json-read.ts';
 import type { QueryColumn, QueryHandle, QueryRow, Session } from '../engine/engine-api.ts';
 import { pullRouting } from '../engine/pull-query.ts';
 import type { ClusterNode } from './cluster-node.ts';
-import { forwardPull } from './peer-client.ts';
-import { classifyPullFailure, type PartitionReplicas, rankHostsForPullQuery, type ReplicaRole } from './routing.ts';
+import { forwardPull, PeerHttpError } from './peer-client.ts';
+import { classifyPullFailure, type PartitionReplicas, rankHostsForPullQuery, replicaKey, type ReplicaRole } from './routing.ts';
 
 export const PINNED_PARTITIONS = 'request.ksql.query.pull.partition';
 export const SKIP_FORWARDING = 'request.ksql.query.pull.skip.forwarding';
@@ -70,6 +70,7 @@ export async function routePull(node: ClusterNode, session: Session, sql: string
   const stalenessText = prop(session, MAX_STALENESS);
   const maxStalenessMs = stalenessText === undefined ? undefined : Number(stalenessText);
   const failedHosts = new Map<string, string>();
+  const failedReplicas = new Map<string, string>();
   let remaining = [...loc.partitions];
   const rows: QueryRow[] = [];
   const served: ServedPartition[] = [];
@@ -85,6 +86,7 @@ export async function routePull(node: ClusterNode, session: Session, sql: string
       liveness: (h) => node.liveness(h),
       freshness: node.o.ha.lagReportingEnable ? (h, p) => node.freshness(loc.queryId, MATERIALIZE, h, p, activeOf.get(p)) : undefined,
       failedHosts,
+      failedReplicas,
     });
     if (!route.ok) throw new PullRoutingError(503, 50300, route.message);
     const byHost = new Map<string, { partitions: number[]; info: ServedPartition[] }>();
@@ -97,7 +99,7 @@ export async function routePull(node: ClusterNode, session: Session, sql: string
     }
     const outcomes = await Promise.all([...byHost].map(async ([host, g]) => {
       try {
-        const got = host === node.host ? await readLocal(node, session, sql, g.partitions) : await readRemote(node, host, session, sql, g.partitions, columns);
+        const got = host === node.host ? await readLocal(node, session, sql, g.partitions, loc.taskPrefix) : await readRemote(node, host, session, sql, g.partitions, columns);
         return { host, g, got };
       } catch (e) {
         return { host, g, error: e };
@@ -106,8 +108,12 @@ export async function routePull(node: ClusterNode, session: Session, sql: string
     remaining = [];
     for (const o of outcomes) {
       if (o.got) {
+        // Partitions this host does not hold yet go to their next replica; the rest it served.
+        const notReady = new Set(o.got.notReady);
+        for (const p of notReady) failedReplicas.set(replicaKey(o.host, p), 'store not ready');
+        remaining.push(...notReady);
         rows.push(...o.got.rows);
-        served.push(...o.g.info);
+        served.push(...o.g.info.filter((i) => !notReady.has(i.partition)));
         if (o.host === node.host) {
           columns = o.got.columns;
           queryId = o.got.queryId;
@@ -116,6 +122,14 @@ export async function routePull(node: ClusterNode, session: Session, sql: string
       }
       const c = classifyPullFailure(o.error);
       if (!c.retryable) throw o.error;
+      // A peer refusing some of the partitions (not open there yet) keeps serving the others.
+      const refused = refusedPartitions(o.error).filter((p) => o.g.partitions.includes(p));
+      if (refused.length > 0) {
+        for (const p of refused) failedReplicas.set(replicaKey(o.host, p), 'store not ready');
+        remaining.push(...o.g.partitions);
+        continue;
+      }
+      if (c.hostDown) node.hostUnreachable(o.host, c.why);
       failedHosts.set(o.host, c.why);
       remaining.push(...o.g.partitions);
     }
@@ -124,36 +138,55 @@ export async function routePull(node: ClusterNode, session: Session, sql: string
   return { handle: rowsHandle(queryId, columns, rows), servedBy: served };
 }
 
-async function readLocal(node: ClusterNode, session: Session, sql: string, partitions: number[]) {
+/** Reads the partitions held here; those not open yet (`notReady`) are left to other replicas. */
+async function readLocal(node: ClusterNode, session: Session, sql: string, partitions: number[], taskPrefix: string) {
+  const notReady = partitions.filter((p) => node.heldRole(`${taskPrefix}${p}`) === undefined);
+  if (notReady.length === partitions.length) {
+    throw Object.assign(new Error(`store not ready for partitions ${notReady.join(', ')}`), { code: 'STORE_NOT_READY' });
+  }
   let missing: number[] = [];
+  const held = partitions.filter((p) => !notReady.includes(p));
   const local = node.o.engine.newSession(Object.fromEntries(session.properties));
   for (const [k, v] of session.variables) local.variables.set(k, v);
   pullRouting.set(local, {
-    partitions: new Set(partitions), standbys: true,
-    located: (i) => (missing = partitions.filter((p) => node.heldRole(`${i.taskPrefix}${p}`) === undefined)),
+    partitions: new Set(held), standbys: true,
+    located: (i) => (missing = held.filter((p) => node.heldRole(`${i.taskPrefix}${p}`) === undefined)),
   });
   const handle = await node.o.engine.query(local, sql);
   if (missing.length > 0) {
+    // Moved away between the check above and the read: let the next replica answer.
     handle.close();
     throw Object.assign(new Error(`store not ready for partitions ${missing.join(', ')}`), { code: 'STORE_NOT_READY' });
   }
   const rows: QueryRow[] = [];
   for await (const r of handle.rows) rows.push(r);
-  return { rows, columns: handle.columns, queryId: handle.queryId };
+  return { rows, columns: handle.columns, queryId: handle.queryId, notReady };
 }
 
 async function readRemote(node: ClusterNode, host: string, session: Session, sql: string, partitions: number[], columns: readonly QueryColumn[]) {
-  if (!node.peersReachable) throw Object.assign(new Error(`connect ECONNREFUSED ${host} (test partition)`), { code: 'ECONNREFUSED' });
+  // A network partition: unreachable, not refused (refused would mean the peer crashed).
+  if (!node.peersReachable) throw Object.assign(new Error(`connect EHOSTUNREACH ${host} (test partition)`), { code: 'EHOSTUNREACH' });
   const properties: Record<string, unknown> = { ...Object.fromEntries(session.properties), [PINNED_PARTITIONS]: partitions.join(','), [SKIP_FORWARDING]: 'true' };
   const result = await forwardPull(host, sql, properties, 5000);
   const readers = columns.map((c, i) => compileJsonReader(c.type, c.name ?? String(i)));
   const rows = result.rows.map((r) => ({ values: r.map((v, i) => (v === null ? null : readers[i] ? readers[i](v) : v)) }));
-  return { rows, columns, queryId: '' };
+  return { rows, columns, queryId: '', notReady: [] as number[] };
 }
+
+/** The partitions a peer's refusal names (serveForwarded's message below), or none. */
+function refusedPartitions(error: unknown): number[] {
+  if (!(error instanceof PeerHttpError) || error.status !== 503) return [];
+  const m = NOT_HELD.exec(error.message);
+  return m ? m[1]!.split(',').map((x) => Number(x.trim())) : [];
+}
+
+/** serveForwarded's refusal, parsed back by refusedPartitions: keep the two in step. */
+const NOT_HELD = /does not hold partitions ([\d, ]+) of /;
 
 /** The receiving end of a forward: serve exactly the pinned partitions, refusing those not held here. */
 async function serveForwarded(node: ClusterNode, session: Session, sql: string): Promise<RoutedPull> {
   if (!node.peersReachable) throw new PullRoutingError(503, 50301, `Host ${node.host} is cut off from its peers (test partition)`);
+  if (node.refusesForwards) throw new PullRoutingError(503, 50301, `Host ${node.host} refuses forwarded pull queries (test fault)`);
   const pinned = (prop(session, PINNED_PARTITIONS) ?? '').split(',').filter((s) => s.trim() !== '').map(Number);
   let refusal: string | undefined;
   pullRouting.set(session, {

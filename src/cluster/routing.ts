@@ -35,6 +35,8 @@ export interface RankHostsInput {
   readonly freshness: ((host: string, partition: number) => ReplicaFreshness | undefined) | undefined;
   /** Hosts that already failed in this request (partial-failure retry), with the failure. */
   readonly failedHosts?: ReadonlyMap<string, string>;
+  /** Single partitions a host refused in this request (`replicaKey`), with why: it still serves the others. */
+  readonly failedReplicas?: ReadonlyMap<string, string>;
 }
 
 export interface RankedHost {
@@ -72,14 +74,18 @@ function offsetBound(max: number | bigint): number | undefined {
   return max >= Number.MAX_SAFE_INTEGER ? undefined : max;
 }
 
+/** Key of one host's copy of one partition in `failedReplicas`. */
+export const replicaKey = (host: string, partition: number): string => `${host}/${partition}`;
+
 /** Why `host` may not serve, or undefined if it may (filters in ksqlDB's order, then ours). */
 function reasonPassedOver(
   input: RankHostsInput,
   host: string,
   role: ReplicaRole,
   fresh: ReplicaFreshness | undefined,
+  partition: number,
 ): string | undefined {
-  const failure = input.failedHosts?.get(host);
+  const failure = input.failedHosts?.get(host) ?? input.failedReplicas?.get(replicaKey(host, partition));
   if (failure !== undefined) return `Host failed during this request: ${failure}`;
   if (role !== 'active' && !input.options.enableStandbyReads) return 'Host is not the active host for this partition.';
   const live = input.liveness(host);
@@ -122,7 +128,7 @@ export function rankHostsForPullQuery(input: RankHostsInput): PullQueryRoute {
       const passedOver: PassedOverHost[] = [];
       for (const { host, role } of scan) {
         const fresh = input.freshness?.(host, p.partition);
-        const reason = reasonPassedOver(input, host, role, fresh);
+        const reason = reasonPassedOver(input, host, role, fresh, p.partition);
         if (reason !== undefined) passedOver.push({ host, role, reason });
         else (role === 'active' ? active : standbys).push({ host, role, offsetLag: fresh?.offsetLag, stalenessMs: fresh?.stalenessMs });
       }
@@ -174,8 +180,13 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
+/** Codes that say the host itself could not be reached (not merely slow): it is dead until it heartbeats again. */
+const HOST_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN']);
+
 export interface PullFailureClass {
   readonly retryable: boolean;
+  /** The host could not be reached at all: route around it until it heartbeats again. */
+  readonly hostDown?: boolean;
   /** Short words for logs and for the "Host failed during this request" reason. */
   readonly why: string;
 }
@@ -193,7 +204,7 @@ export function classifyPullFailure(error: unknown): PullFailureClass {
     const code = stringField(e, 'code');
     if (status === 429 || (errorCode !== undefined && Math.floor(errorCode / 100) === 429)) return { retryable: false, why: 'rejected: overloaded (429)' };
     if (code !== undefined && (RETRYABLE_PULL_CODES as readonly string[]).includes(code)) return { retryable: true, why: code.toLowerCase().replaceAll('_', ' ') };
-    if (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)) return { retryable: true, why: code };
+    if (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)) return { retryable: true, why: code, ...(HOST_DOWN_CODES.has(code) ? { hostDown: true } : {}) };
     const name = stringField(e, 'name');
     if (name === 'TimeoutError' || name === 'AbortError') return { retryable: true, why: 'timed out' };
     if (status !== undefined) {

@@ -147,6 +147,10 @@ export const SETTINGS: readonly SettingDef[] = [
     doc: 'Group session timeout of the cluster membership: how soon a crashed server\'s tasks move to another (6000 with riffle.ha.enable). A clean shutdown leaves at once.',
   },
   {
+    name: 'riffle.cluster.evict.refused.members', type: 'boolean', default: 'true', scope: 'server',
+    doc: 'A member whose server refuses connections (its process is gone, after it was seen up) is removed from the group at once, so its tasks move without waiting for the session timeout.',
+  },
+  {
     name: 'riffle.cluster.dead.member.ttl.ms', type: 'long', default: '600000', scope: 'server', min: 1,
     doc: 'A server silent this long is forgotten by /clusterStatus and pull-query routing.',
   },

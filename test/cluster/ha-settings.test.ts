@@ -29,6 +29,11 @@ test('explicit keys win over the switch', () => {
   assert.equal(s.enableStandbyReads, false);
 });
 
+test('a member refusing connections is evicted at once unless turned off', () => {
+  assert.equal(resolveHaSettings(from({ 'riffle.ha.enable': 'true' })).evictRefusedMembers, true);
+  assert.equal(resolveHaSettings(from({ 'riffle.ha.enable': 'true', 'riffle.cluster.evict.refused.members': 'false' })).evictRefusedMembers, false);
+});
+
 test('lag reporting without heartbeats: heartbeats turned on, or a note when explicitly off', () => {
   const implied = resolveHaSettings(from({ 'ksql.lag.reporting.enable': 'true' }));
   assert.equal(implied.heartbeatEnable, true);

@@ -107,6 +107,28 @@ describe('MembershipView', () => {
     assert.deepEqual(view.hosts(), ['me:8088']);
   });
 
+  test('a failed connection makes a host dead at once, until its next heartbeat', () => {
+    const h = harness();
+    h.advance(1000);
+    assert.equal(h.view.status('peer:8088', h.now())?.hostAlive, true);
+    assert.equal(h.view.markedUnreachable('peer:8088'), false);
+    // The call fails between two heartbeats: dead now, with no missed-heartbeat wait.
+    const failedAt = h.now();
+    assert.equal(h.view.markUnreachable('peer:8088', failedAt), true);
+    assert.deepEqual(h.view.status('peer:8088', failedAt), { ...h.view.status('peer:8088', failedAt)!, hostAlive: false, lastStatusUpdateMs: failedAt });
+    assert.equal(h.view.markedUnreachable('peer:8088'), true);
+    assert.equal(h.view.markUnreachable('peer:8088', failedAt), false, 'already dead');
+    // Checks before the next heartbeat keep it dead (its earlier heartbeats no longer count).
+    h.view.check(failedAt);
+    assert.equal(h.view.status('peer:8088', failedAt)?.hostAlive, false);
+    // It was only a blip: the next heartbeat and check bring it back.
+    h.advance(300);
+    assert.equal(h.view.status('peer:8088', h.now())?.hostAlive, true);
+    assert.equal(h.view.markedUnreachable('peer:8088'), false);
+    assert.equal(h.view.markUnreachable('unknown:1', h.now()), false, 'unknown hosts stay unknown');
+    assert.equal(h.view.status('unknown:1', h.now()), undefined);
+  });
+
   test('heartbeats delivered out of order still count by receipt time', () => {
     const view = new MembershipView({ localHost: 'me:8088' });
     view.onHeartbeat('p:1', 5000);

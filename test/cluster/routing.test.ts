@@ -11,6 +11,7 @@ import {
   pullQueryUnavailableMessage,
   rankHostsForPullQuery,
   type RankHostsInput,
+  replicaKey,
 } from '../../src/cluster/routing.ts';
 
 const P0: PartitionReplicas = {
@@ -96,6 +97,14 @@ describe('rankHostsForPullQuery', () => {
     assert.equal(r.partitions[0]!.passedOver[0]!.reason, 'Host failed during this request: ECONNREFUSED');
   });
 
+  test('a host that refused one partition is passed over for that partition only', () => {
+    const P1: PartitionReplicas = { partition: 1, replicas: [{ host: 'a:8088', role: 'active' }, { host: 's1:8088', role: 'standby' }] };
+    const r = rankHostsForPullQuery(input({ partitions: [P0, P1], failedReplicas: new Map([[replicaKey('a:8088', 0), 'store not ready']]) }));
+    assert.deepEqual(order(r, 0), ['s2:8088', 's1:8088']);
+    assert.deepEqual(order(r, 1), ['a:8088', 's1:8088']);
+    assert.equal(r.partitions[0]!.passedOver[0]!.reason, 'Host failed during this request: store not ready');
+  });
+
   test('no host qualifies: ksqlDB message naming each partition, host and reason', () => {
     const P1: PartitionReplicas = { partition: 1, replicas: [{ host: 'h1:8088', role: 'active' }, { host: 'h2:8088', role: 'standby' }] };
     const r = rankHostsForPullQuery({
@@ -153,5 +162,15 @@ describe('isRetryable', () => {
     assert.equal(isRetryable(undefined), false);
     assert.deepEqual(classifyPullFailure(err({ status: 429 })), { retryable: false, why: 'rejected: overloaded (429)' });
     assert.deepEqual(classifyPullFailure(err({ code: 'STORE_NOT_READY' })), { retryable: true, why: 'store not ready' });
+  });
+
+  test('a host that cannot be reached at all is down; a slow or refusing one is not', () => {
+    const fetchFailed = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: err({ code }) });
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH']) {
+      assert.deepEqual(classifyPullFailure(fetchFailed(code)), { retryable: true, why: code, hostDown: true }, code);
+    }
+    assert.equal(classifyPullFailure(fetchFailed('UND_ERR_HEADERS_TIMEOUT')).hostDown, undefined);
+    assert.equal(classifyPullFailure(err({ status: 503 })).hostDown, undefined);
+    assert.equal(classifyPullFailure(err({ code: 'STORE_NOT_READY' })).hostDown, undefined);
   });
 });

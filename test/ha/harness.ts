@@ -33,7 +33,7 @@ export interface ServerProc {
   readonly dataDir: string;
   /** Peers' address (the internal listener when ClusterOptions.internalListener), else `host`. */
   readonly peerHost: string;
-  /** File read by src/cluster/test-partition.ts: "peers" / "kafka" cut this server off, "freeze" stops its standbys. */
+  /** File read by src/cluster/test-partition.ts: "peers" / "kafka" cut this server off, "freeze" stops its standbys, "refuse" fails forwarded pulls. */
   readonly partitionFile: string;
   proc: ChildProcess | undefined;
   /** Output of the current run. */
@@ -118,9 +118,10 @@ export class TestCluster {
 
   /**
    * Test faults of `s` (src/cluster/test-partition.ts), any of: 'peers' / 'kafka' (cut off from them),
-   * 'freeze' (its standbys stop replaying); none restores it. Noticed within ~100 ms.
+   * 'freeze' (its standbys stop replaying), 'refuse' (it answers forwarded pull queries with a 503
+   * but stays alive); none restores it. Noticed within ~100 ms.
    */
-  fault(s: ServerProc, ...faults: ('peers' | 'kafka' | 'freeze')[]): void {
+  fault(s: ServerProc, ...faults: ('peers' | 'kafka' | 'freeze' | 'refuse')[]): void {
     writeFileSync(s.partitionFile, faults.join(' '));
   }
 

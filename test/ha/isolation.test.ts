@@ -32,10 +32,10 @@ async function post(url: string, body: unknown): Promise<{ status: number; body:
 
 before(async () => {
   k = await kafka();
-  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `iso_${process.pid}`, internalListener: true });
+  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `iso_${process.pid}_${Date.now() % 100_000}`, internalListener: true });
   s = [await c.add(), await c.add(), await c.add()];
   await Promise.all(s.map((x) => c.start(x)));
-  await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='iso_e', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
+  await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${c.o.serviceId}_e', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
   await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, SUM(V) AS S FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
   // Statements reach the other servers through the command topic: wait until every one knows E.
   await waitFor('E known on every server', async () => {

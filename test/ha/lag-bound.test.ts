@@ -12,11 +12,12 @@ const Q = "SELECT K, S FROM T WHERE K='k';";
 
 before(async () => {
   k = await kafka();
-  // A long session: the killed active's partition must not fail over while the bounds are checked.
-  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `lag_${process.pid}`, settings: { 'riffle.cluster.session.timeout.ms': '15000' } });
+  // A long session and no eviction of a refusing member: the killed active's partition must not
+  // fail over while the bounds are checked.
+  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `lag_${process.pid}_${Date.now() % 100_000}`, settings: { 'riffle.cluster.session.timeout.ms': '15000', 'riffle.cluster.evict.refused.members': 'false' } });
   s = [await c.add(), await c.add(), await c.add()];
   await Promise.all(s.map((x) => c.start(x)));
-  await ksql(s[0]!, "CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='lag_e', VALUE_FORMAT='JSON', PARTITIONS=1);");
+  await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${c.o.serviceId}_e', VALUE_FORMAT='JSON', PARTITIONS=1);`);
   await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, SUM(V) AS S FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
 }, { timeout: 240_000 });
 

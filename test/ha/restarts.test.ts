@@ -15,7 +15,7 @@ let k: Awaited<ReturnType<typeof kafka>>;
 let c: TestCluster;
 let s: ServerProc[];
 const expected = new Map<string, number>();
-const topic = `rr_e_${process.pid}`;
+const topic = `rr_e_${process.pid}_${Date.now() % 100_000}`;
 
 async function feed(rounds: number): Promise<void> {
   const log = new KafkaLog({ bootstrapServers: k.bootstrap, clientId: 'ha-restarts-feeder' });
@@ -44,7 +44,7 @@ const complete = (got: Map<string, number>) => got.size === expected.size && [..
 
 before(async () => {
   k = await kafka();
-  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `rr_${process.pid}` });
+  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `rr_${process.pid}_${Date.now() % 100_000}` });
   s = [await c.add(), await c.add(), await c.add()];
   await Promise.all(s.map((x) => c.start(x)));
   await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
