@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { openEngine } from '../src/engine/engine.ts';
 import { type KafkaCluster, startKafka } from '../src/kafka-local/cluster.ts';
 import { KafkaLog } from '../src/log/kafka/kafka-log.ts';
+import type { Log } from '../src/log/log.ts';
 import { CREATE_SOURCE, SOURCE_TOPIC, WORKLOADS } from './engine-records.ts';
 import { generateSource, measureRoof } from './kafka-roof.ts';
 
@@ -91,9 +92,12 @@ async function runWorkload(
     const queryId = outcome?.kind === 'CommandStatus' ? outcome.queryId : undefined;
     if (!queryId) throw new Error(`${name}: no persistent query started`);
     const group = `_confluent-ksql-${serviceId}query_${queryId}`;
+    // Done when the query's committed offsets reach the end of every input it reads, repartition
+    // topics included (outputs commit with them), as in the engine benchmark.
+    const inputs = [...new Set(engine.runners.get(queryId)?.subs.flatMap((s) => s.inputTopics) ?? [SOURCE_TOPIC])];
     for (;;) {
-      const committed = (await engine.log.committedOffsets(group)).get(`${SOURCE_TOPIC}:0`) ?? 0;
-      if (committed >= records) break;
+      const committed = await engine.log.committedOffsets(group);
+      if ((committed.get(`${SOURCE_TOPIC}:0`) ?? 0) >= records && (await allCommitted(engine.log, inputs, committed))) break;
       const q = engine.persistentQueries().find((x) => x.id === queryId);
       if (q?.state === 'ERROR') throw new Error(`${name}: query failed: ${q.error}`);
       await new Promise((r) => setTimeout(r, 20));
@@ -103,6 +107,15 @@ async function runWorkload(
     await engine.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Whether `committed` reaches the end offset of every partition of `topics`. */
+async function allCommitted(log: Log, topics: readonly string[], committed: ReadonlyMap<string, number>): Promise<boolean> {
+  for (const t of topics) {
+    const partitions = (await log.describeTopic(t))?.partitions ?? 1;
+    for (let p = 0; p < partitions; p++) if ((committed.get(`${t}:${p}`) ?? 0) < (await log.endOffset(t, p))) return false;
+  }
+  return true;
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');

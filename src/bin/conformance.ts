@@ -1,5 +1,5 @@
 // `npm run conformance -- [--report FILE] [--update-baseline] [--check-baseline] [--filter REGEX]
-// [--timeout MS] [--concurrency N] [--rqtt-driver http|engine] [PATH…]`: runs ksqlDB-format test files against Riffle.
+// [--timeout MS (default 20 s, 60 s with --log kafka)] [--concurrency N] [--rqtt-driver http|engine] [PATH…]`: runs ksqlDB-format test files against Riffle.
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { loadCases } from '../conformance/loader.ts';
 import { FileLinePrinter, reportJson, summarize, totalLine } from '../conformance/report.ts';
 import { DEFAULT_TIMEOUT_MS, runCases } from '../conformance/runner.ts';
 import { setLogFactory } from '../conformance/engine-host.ts';
-import { kafkaBackend } from '../conformance/kafka-backend.ts';
+import { KAFKA_CASE_TIMEOUT_MS, kafkaBackend } from '../conformance/kafka-backend.ts';
 import { setRqttDriver } from '../conformance/rqtt-executor.ts';
 
 interface Args {
@@ -16,7 +16,8 @@ interface Args {
   updateBaseline: boolean;
   checkBaseline: boolean;
   filter: RegExp | undefined;
-  timeoutMs: number;
+  /** undefined: the runner's default, longer on Kafka (see KAFKA_CASE_TIMEOUT_MS). */
+  timeoutMs: number | undefined;
   concurrency: number;
   log: 'embedded' | 'kafka';
   paths: string[];
@@ -25,7 +26,7 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
     report: undefined, updateBaseline: false, checkBaseline: false, filter: undefined,
-    timeoutMs: DEFAULT_TIMEOUT_MS, concurrency: 1, log: 'embedded', paths: [],
+    timeoutMs: undefined, concurrency: 1, log: 'embedded', paths: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
   let results;
   try {
     results = await runCases(cases, {
-      timeoutMs: args.timeoutMs,
+      timeoutMs: args.timeoutMs ?? (kafka ? KAFKA_CASE_TIMEOUT_MS : DEFAULT_TIMEOUT_MS),
       concurrency: args.concurrency,
       onResult: (r) => printer.add(r),
     });

@@ -6,6 +6,14 @@ import { connectKafka } from '../engine/log-selection.ts';
 import { PrefixedLog } from '../log/kafka/topic-prefix.ts';
 import type { Log } from '../log/log.ts';
 
+/**
+ * Per-case time limit on Kafka. A case there creates and deletes real topics, and each commit is a
+ * Kafka transaction waited on until readable: a join case takes seconds on a loaded 2-core machine
+ * where the embedded log takes milliseconds, so the embedded default (20 s) fails slow cases that
+ * would pass.
+ */
+export const KAFKA_CASE_TIMEOUT_MS = 60_000;
+
 export interface KafkaBackend {
   readonly bootstrapServers: string;
   /** A fresh log for one case. */

@@ -4,9 +4,10 @@ import type { ConnectionPool, fetchV17 } from '@platformatic/kafka';
 import type { LogRecord } from '../log.ts';
 import type { RawKafkaClient } from './client.ts';
 import { hasApiError } from './errors.ts';
+import { ReadAhead } from './read-ahead.ts';
+import { decodeBatches } from './records.ts';
 
 const isMissingTopic = (e: unknown) => hasApiError(e, 'UNKNOWN_TOPIC_OR_PARTITION') || hasApiError(e, 'UNKNOWN_TOPIC_ID');
-import { decodeBatches } from './records.ts';
 
 const READ_COMMITTED = 1;
 /** Bytes asked per read; Kafka still returns a whole first batch when it is bigger. */
@@ -21,6 +22,8 @@ export class Fetcher {
   /** Idle pools for long polls: Kafka answers one request per connection at a time, in order. */
   readonly #waitPools: ConnectionPool[] = [];
   readonly #allWaitPools = new Set<ConnectionPool>();
+  /** What fetches brought back beyond what their read returned. */
+  readonly #readAhead = new ReadAhead();
 
   constructor(client: RawKafkaClient) {
     this.#client = client;
@@ -53,9 +56,15 @@ export class Fetcher {
     return p;
   }
 
-  /** Committed records from `from` on (at most `max`); skips over control markers and aborted data. */
+  /**
+   * Committed records from `from` on (at most `max`); skips over control markers and aborted data.
+   * Serves what an earlier fetch of the partition already brought back before fetching again.
+   */
   async read(topic: string, partition: number, from: number, max: number): Promise<LogRecord[]> {
     if (max <= 0) return [];
+    const { topicId } = await this.#client.retrying(() => this.#leader(topic, partition), topic);
+    const kept = this.#readAhead.take(topic, topicId, partition, from, max);
+    if (kept) return kept;
     let offset = from;
     for (let round = 0; round < 100; round++) {
       let p: Partition;
@@ -72,13 +81,22 @@ export class Fetcher {
       }
       const batches = p.records ?? [];
       if (batches.length === 0) return [];
-      const { records, nextOffset } = decodeBatches(batches, p.abortedTransactions, offset, max);
-      if (records.length > 0) return records;
+      // Decode everything fetched (the client has parsed it all anyway) and keep the rest for later.
+      const { records, nextOffset } = decodeBatches(batches, p.abortedTransactions, offset, Infinity);
+      if (records.length > 0) {
+        if (records.length > max) this.#readAhead.keep(topic, topicId, partition, records, nextOffset);
+        return records.length > max ? records.slice(0, max) : records;
+      }
       // Only markers or aborted records here: move past them while committed data may follow.
       if (nextOffset <= offset || nextOffset >= Number(p.lastStableOffset)) return [];
       offset = nextOffset;
     }
     return [];
+  }
+
+  /** Drops records kept from earlier fetches of `topic` (deleted or re-created here). */
+  forgetTopic(topic: string): void {
+    this.#readAhead.forgetTopic(topic);
   }
 
   /**
@@ -141,6 +159,7 @@ export class Fetcher {
     const pools = [...this.#allWaitPools];
     this.#allWaitPools.clear();
     this.#waitPools.length = 0;
+    this.#readAhead.clear();
     await Promise.all(pools.map((p) => p.close().catch(() => {})));
   }
 }

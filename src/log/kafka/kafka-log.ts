@@ -4,7 +4,7 @@
 import { Admin, type MessageToProduce, Producer } from '@platformatic/kafka';
 import type { Log, LogRecord, LogTransaction, ProduceRecord, TopicConfig, TopicDescription } from '../log.ts';
 import { RawKafkaClient } from './client.ts';
-import { hasApiError, missingTopic } from './errors.ts';
+import { hasApiError, missingTopic, unknownTopicIn } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
 import { KafkaLogTransaction, type TransactionHost } from './kafka-transaction.ts';
 import { sendChunked } from './offsets.ts';
@@ -75,6 +75,7 @@ export class KafkaLog implements Log, TransactionHost {
     });
     // A re-created topic has a new topic id: drop metadata cached for the old one (fetches use ids).
     this.client.clearMetadata();
+    this.#fetcher.forgetTopic(name);
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -85,6 +86,7 @@ export class KafkaLog implements Log, TransactionHost {
       throw this.client.wrap(e, name);
     }
     await this.#until(`topic ${name} to disappear`, async () => !(await this.#metadataOrUndefined(name))?.topics.has(name));
+    this.#fetcher.forgetTopic(name);
   }
 
   /** Deletes topics in one request without waiting for Kafka to finish (cleanup of test topics). */
@@ -101,26 +103,63 @@ export class KafkaLog implements Log, TransactionHost {
     return this.#describe(names.filter((n) => !n.startsWith('__')));
   }
 
+  /**
+   * Describes the topics of `names` that exist. Other clients may delete topics between a listing
+   * and this call (a shared broker): a topic that vanished meanwhile is left out, not an error.
+   */
   async #describe(names: string[]): Promise<TopicDescription[]> {
-    if (names.length === 0) return [];
-    const metadata = names.length === 1 ? await this.#metadataOrUndefined(names[0]!) : await this.client.retrying(() => this.client.clusterMetadata(names, true));
-    const present = names.filter((n) => metadata?.topics.has(n));
+    let present = names;
+    let metadata;
+    for (;;) {
+      if (present.length === 0) return [];
+      if (present.length === 1) metadata = await this.#metadataOrUndefined(present[0]!);
+      else {
+        try {
+          metadata = await this.client.retrying(() => this.client.clusterMetadata(present, true));
+        } catch (e) {
+          const gone = unknownTopicIn(e);
+          if (gone === undefined || !present.includes(gone)) throw e;
+          present = present.filter((n) => n !== gone);
+          continue;
+        }
+      }
+      break;
+    }
+    present = present.filter((n) => metadata?.topics.has(n));
     if (present.length === 0) return [];
-    const configs = await this.client.retrying(() =>
-      this.#admin.describeConfigs({
-        resources: present.map((n) => ({ resourceType: TOPIC_CONFIG, resourceName: n, configurationKeys: ['cleanup.policy'] })),
-      }),
-    );
-    return present.map((name) => {
+    const policies = await this.#cleanupPolicies(present);
+    return present.filter((name) => policies.has(name)).map((name) => {
       const t = metadata!.topics.get(name)!;
-      const policy = configs.find((c) => c.resourceName === name)?.configs.find((c) => c.name === 'cleanup.policy')?.value ?? 'delete';
       return {
         name,
         partitions: t.partitionsCount,
         replicas: t.partitions[0]?.replicas.length ?? 0,
-        cleanupPolicy: policy.includes('compact') ? 'compact' : 'delete',
+        cleanupPolicy: policies.get(name)!.includes('compact') ? 'compact' : 'delete',
       };
     });
+  }
+
+  /** cleanup.policy per topic; a topic deleted meanwhile is missing from the result. */
+  async #cleanupPolicies(names: string[]): Promise<Map<string, string>> {
+    const describe = (topics: string[]) =>
+      this.client.retrying(() =>
+        this.#admin.describeConfigs({
+          resources: topics.map((n) => ({ resourceType: TOPIC_CONFIG, resourceName: n, configurationKeys: ['cleanup.policy'] })),
+        }),
+      );
+    const policyOf = (c: Awaited<ReturnType<typeof describe>>[number]) => c.configs.find((x) => x.name === 'cleanup.policy')?.value ?? 'delete';
+    const result = new Map<string, string>();
+    try {
+      for (const c of await describe(names)) result.set(c.resourceName, policyOf(c));
+    } catch (e) {
+      // The whole request fails when one topic is gone: ask topic by topic, leaving out the gone ones.
+      if (names.length === 1) {
+        if (hasApiError(e, 'UNKNOWN_TOPIC_OR_PARTITION')) return result;
+        throw e;
+      }
+      for (const name of names) for (const [k, v] of await this.#cleanupPolicies([name])) result.set(k, v);
+    }
+    return result;
   }
 
   /** Fresh metadata for one topic, or undefined when Kafka does not know it. */
@@ -179,9 +218,9 @@ export class KafkaLog implements Log, TransactionHost {
       connectTimeout: 3000,
       idempotent: true,
       acks: -1,
-      // Rides out a broker restart (~10-20 s on a busy 2-core machine); the idempotent producer
-      // makes retries exactly-once.
-      retries: 120,
+      // Rides out a broker restart (10-20 s, but over 30 s seen on a 2-core machine shared by
+      // several test runs: 60 s in all); the idempotent producer makes retries exactly-once.
+      retries: 240,
       retryDelay: 250,
       timeout: 15_000,
     });

@@ -8,13 +8,21 @@ const IS_TRANSACTIONAL = 0x10;
 const IS_CONTROL = 0x20;
 const LOG_APPEND_TIME = 0x08;
 
+/** A view, not a copy; records read from Kafka are Buffers already and pass through as they are. */
 const toBuffer = (bytes: Uint8Array | null): Buffer | undefined =>
-  bytes === null ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  bytes === null ? undefined : Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Shared by every record read without headers (most of them): one allocation less per record. */
+const NO_HEADERS: readonly Header[] = Object.freeze([]);
 
 export function toMessage(topic: string, record: ProduceRecord, now: bigint): MessageToProduce {
-  // A Map keyed by distinct Buffer objects keeps repeated header names (Kafka allows them).
-  const headers = new Map<Buffer, Buffer>();
-  for (const h of record.headers ?? []) headers.set(Buffer.from(h.key, 'utf8'), toBuffer(h.value) as Buffer);
+  // A Map keyed by distinct Buffer objects keeps repeated header names (Kafka allows them); no
+  // headers at all is written as an empty header list.
+  let headers: Map<Buffer, Buffer> | undefined;
+  if (record.headers && record.headers.length > 0) {
+    headers = new Map<Buffer, Buffer>();
+    for (const h of record.headers) headers.set(Buffer.from(h.key, 'utf8'), toBuffer(h.value) as Buffer);
+  }
   return {
     topic,
     partition: record.partition,
@@ -28,7 +36,7 @@ export function toMessage(topic: string, record: ProduceRecord, now: bigint): Me
 
 function toLogRecord(batch: RecordsBatch, record: KafkaRecord): LogRecord {
   const timestamp = batch.attributes & LOG_APPEND_TIME ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta;
-  const headers: Header[] = record.headers.map(([k, v]) => ({ key: k ? k.toString('utf8') : '', value: v }));
+  const headers = record.headers.length === 0 ? NO_HEADERS : record.headers.map(([k, v]) => ({ key: k ? k.toString('utf8') : '', value: v }));
   return {
     offset: Number(batch.firstOffset) + record.offsetDelta,
     timestamp: Number(timestamp),
