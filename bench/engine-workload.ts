@@ -12,6 +12,8 @@ export interface WorkloadResult {
   readonly rps: number;
   readonly peakRssMb: number;
   readonly outputRecords: number;
+  /** CPU time (user + system) of this process during the timed window: comparable under load. */
+  readonly cpuMs: number;
 }
 
 const [name = '', dataDir = '', recordsArg = '0', mode = 'background'] = process.argv.slice(2);
@@ -20,16 +22,23 @@ const progress = (line: string): void => {
   process.stderr.write(`  [${name}] ${line}\n`);
 };
 
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
 async function runRoof(): Promise<Omit<WorkloadResult, 'peakRssMb'>> {
   const texts: string[] = new Array<string>(records);
   for (let i = 0; i < records; i++) texts[i] = recordJson(i);
   let sink = 0;
   for (let i = 0; i < Math.min(records, 100_000); i++) sink += JSON.stringify(JSON.parse(texts[i]!)).length;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < records; i++) sink += JSON.stringify(JSON.parse(texts[i]!)).length;
   const elapsedMs = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
   if (sink === 0) throw new Error('unreachable');
-  return { name, records, elapsedMs, rps: (records / elapsedMs) * 1000, outputRecords: records };
+  return { name, records, elapsedMs, rps: (records / elapsedMs) * 1000, outputRecords: records, cpuMs };
 }
 
 async function runWorkload(): Promise<Omit<WorkloadResult, 'peakRssMb'>> {
@@ -43,6 +52,7 @@ async function runWorkload(): Promise<Omit<WorkloadResult, 'peakRssMb'>> {
     const session = engine.newSession();
     // The seed directory may hold a persisted catalog that already has the stream.
     if (!engine.source('ORDERS')) await engine.execute(session, CREATE_SOURCE);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const [outcome] = await engine.execute(session, workload.statement);
     const queryId = outcome?.kind === 'CommandStatus' ? outcome.queryId : undefined;
@@ -51,8 +61,9 @@ async function runWorkload(): Promise<Omit<WorkloadResult, 'peakRssMb'>> {
     if (mode === 'manual') await engine.runUntilIdle();
     else await waitForCompletion(engine, runner.subs.flatMap((s) => s.inputTopics), `_confluent-ksql-${engine.serviceId}query_${queryId}`);
     const elapsedMs = performance.now() - t0;
+    const cpuMs = cpuMsSince(cpu0);
     const sinkTopic = engine.persistentQueries()[0]!.sinkTopics[0]!;
-    return { name, records, elapsedMs, rps: (records / elapsedMs) * 1000, outputRecords: await engine.log.endOffset(sinkTopic, 0) };
+    return { name, records, elapsedMs, rps: (records / elapsedMs) * 1000, outputRecords: await engine.log.endOffset(sinkTopic, 0), cpuMs };
   } finally {
     await engine.close();
   }

@@ -41,7 +41,7 @@ export async function main(args: string[]): Promise<void> {
         if (name !== 'roof') cpSync(seed, dir, { recursive: true });
         const r = await runChild(name, dir, records, mode, values.profile);
         rmSync(dir, { recursive: true, force: true });
-        log(`  ${fmt(r.rps)} records/s in ${(r.elapsedMs / 1000).toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.outputRecords} output records`);
+        log(`  ${fmt(r.rps)} records/s in ${(r.elapsedMs / 1000).toFixed(1)} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.outputRecords} output records`);
         results.set(name, [...(results.get(name) ?? []), r]);
       }
     }

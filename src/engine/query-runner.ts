@@ -1,6 +1,7 @@
 // Runs one persistent query: creates its tasks (one per input partition per sub-topology), and
 // drives them either on demand (manual scheduling: tests, the conformance runner) or in a
-// background loop that processes, commits every interval, and sleeps until data arrives.
+// background loop that processes, commits every interval (pipelined: a commit is written while the
+// next records are processed), and sleeps until data arrives.
 
 import type { Log } from '../log/log.ts';
 import type { Step } from '../plan/steps.ts';
@@ -320,8 +321,14 @@ export class QueryRunner {
         const yieldToAssign = this.#assignsWaiting > 0 && pending <= 50_000;
         if (!yieldToAssign && (n === 0 || now - lastCommit >= this.#o.commitIntervalMs || pending > 50_000)) {
           // Each task commits its own transaction: in parallel, one round trip's worth of waiting.
-          await settleAll(this.#tasks.map((t) => t.commit()));
-          lastCommit = now;
+          // While busy the commit is pipelined: a task starts it and processes on while it is
+          // written and fsynced; a task whose previous commit is still being written keeps
+          // processing (the commit stays due) unless its pending output is too large to hold.
+          // When idle the commit is awaited, so what was processed is visible before the loop sleeps.
+          const busy = n > 0;
+          const deferred = busy ? this.#tasks.filter((t) => t.committing && t.pendingOutputs() <= MAX_PENDING_WHILE_COMMITTING) : [];
+          await settleAll(this.#tasks.map((t) => (!busy ? t.commit() : deferred.includes(t) ? Promise.resolve() : t.beginCommit())));
+          if (deferred.length === 0) lastCommit = now;
         }
         if (Date.now() - roundStart > 1000) {
           console.error(`${new Date().toISOString()} riffle: query ${this.queryId}: slow round ${Date.now() - roundStart} ms (process ${processedAt - roundStart}, standby replay ${replayedAt - processedAt}, commit ${Date.now() - replayedAt})`);
@@ -400,6 +407,9 @@ export class QueryRunner {
     this.#standbys = [];
   }
 }
+
+/** Output records a task may keep pending while its previous commit is still being written. */
+const MAX_PENDING_WHILE_COMMITTING = 200_000;
 
 /** Like Promise.all, but waits for every promise before rethrowing the first failure. */
 async function settleAll(work: Promise<unknown>[]): Promise<void> {

@@ -1,6 +1,7 @@
 // A task's view of one state store: decoded values cached in memory, writes collected as dirty
 // entries until the task commits, when they go to the changelog topic and the StateStore in one
-// step (see Task.commit). Keys are order-preserving tuple bytes (src/serde/ordered-key.ts).
+// step (see Task.commit), and stay cached until the StateStore holds them. Keys are
+// order-preserving tuple bytes (src/serde/ordered-key.ts).
 
 import { decodeKeyBytes, encodeKeyBytes } from '../serde/ordered-key.ts';
 import type { InternalCodec } from '../serde/internal-codec.ts';
@@ -30,7 +31,13 @@ export class TaskStore<V> {
   readonly #codec: InternalCodec<V>;
   /** Decoded values by key string; `null` caches a known absence. */
   readonly #cache = new Map<string, { key: Uint8Array; value: V | null }>();
-  readonly #dirty = new Set<string>();
+  #dirty = new Set<string>();
+  /**
+   * Keys handed to a commit by takeDirty whose batch the StateStore does not hold yet (the task
+   * processes on while its commit is written): their cached values are the only current copy, so
+   * they are never evicted and range() reads them from the cache.
+   */
+  #unpersisted = new Set<string>();
 
   constructor(name: string, changelogTopic: string, store: StateStore, codec: InternalCodec<V>) {
     this.name = name;
@@ -86,8 +93,10 @@ export class TaskStore<V> {
     }
     const lo = from ? keyString(from) : undefined;
     const hi = to ? keyString(to) : undefined;
-    for (const ks of this.#dirty) {
-      if ((lo === undefined || ks >= lo) && (hi === undefined || ks < hi)) out.set(ks, this.#cache.get(ks)!);
+    for (const keys of [this.#unpersisted, this.#dirty]) {
+      for (const ks of keys) {
+        if ((lo === undefined || ks >= lo) && (hi === undefined || ks < hi)) out.set(ks, this.#cache.get(ks)!);
+      }
     }
     return [...out.entries()]
       .filter(([, v]) => v.value !== null)
@@ -104,20 +113,26 @@ export class TaskStore<V> {
     return this.#dirty.size > 0;
   }
 
-  /** Encodes and hands over the uncommitted writes; the caller commits them. */
+  /**
+   * Encodes and hands over the uncommitted writes; the caller commits them, then calls persist.
+   * One batch at a time: the next takeDirty comes after the previous batch's persist.
+   */
   takeDirty(): DirtyEntry[] {
     const out: DirtyEntry[] = [];
     for (const ks of this.#dirty) {
       const e = this.#cache.get(ks)!;
       out.push({ key: e.key, value: e.value === null ? null : this.#codec.encode(e.value) });
     }
-    this.#dirty.clear();
+    if (this.#unpersisted.size === 0) this.#unpersisted = this.#dirty;
+    else for (const ks of this.#dirty) this.#unpersisted.add(ks);
+    this.#dirty = new Set();
     return out;
   }
 
-  /** Writes committed entries to the StateStore with the changelog position. */
+  /** Writes committed entries (the last takeDirty's) to the StateStore with the changelog position. */
   async persist(entries: readonly DirtyEntry[], changelogPosition: number): Promise<void> {
     await this.#store.write({ puts: entries, changelogPosition });
+    this.#unpersisted = new Set();
   }
 
   changelogPosition(): number {
@@ -133,7 +148,7 @@ export class TaskStore<V> {
   /** Forgets cached values that are not dirty (bounded memory). */
   #evictClean(): void {
     for (const ks of this.#cache.keys()) {
-      if (!this.#dirty.has(ks)) this.#cache.delete(ks);
+      if (!this.#dirty.has(ks) && !this.#unpersisted.has(ks)) this.#cache.delete(ks);
       if (this.#cache.size < 100_000) break;
     }
   }

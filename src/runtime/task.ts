@@ -2,6 +2,7 @@
 // partitions). It reads its inputs in order, pushes records through its operators, and commits
 // outputs, changelog writes and input offsets in one log transaction (exactly-once), then writes
 // the store batch with its changelog position so a restart replays only the changelog tail.
+// Commits can be pipelined (beginCommit): one is written while the next records are processed.
 
 import type { Log, LogRecord, ProduceRecord } from '../log/log.ts';
 import { topicPartitionKey } from '../log/log.ts';
@@ -50,6 +51,14 @@ export interface TaskOptions {
   readonly cacheMaxBytes?: number;
 }
 
+/** What one commit carries, taken at one instant (Task.#snapshot). */
+interface CommitSnapshot {
+  readonly group: string;
+  readonly outputs: ReadonlyMap<string, ProduceRecord[]>;
+  readonly changelogs: readonly { store: TaskStore<unknown>; entries: DirtyEntry[] }[];
+  readonly positions: ReadonlyMap<string, number>;
+}
+
 interface InputState {
   readonly input: TaskInput;
   position: number;
@@ -72,6 +81,9 @@ export class Task {
   #positionsDirty = false;
   #roundRobin = 0;
   #beforeCommit: (() => void)[] = [];
+  /** The commit started by beginCommit and not yet awaited. */
+  #inFlight: Promise<void> | undefined;
+  #committing = false;
 
   constructor(options: TaskOptions) {
     this.id = options.id;
@@ -250,6 +262,11 @@ export class Task {
 
   /** Picks the input whose head record came first (arrival order when known, else timestamp). */
   #next(): InputState | undefined {
+    if (this.#inputs.length === 1) {
+      // The common case, taken for every record: no merge, no allocation.
+      const only = this.#inputs[0]!;
+      return only.cursor < only.buffer.length ? only : undefined;
+    }
     let best: InputState | undefined;
     let bestSeq: number | undefined;
     let bestTs = Infinity;
@@ -328,36 +345,93 @@ export class Task {
     return this.#outputCount > 0 || this.#positionsDirty || [...this.#stores.values()].some((s) => s.hasDirty());
   }
 
-  /** Commits outputs, changelog writes and input positions atomically; then persists stores. */
+  /**
+   * Commits outputs, changelog writes and input positions atomically, then persists stores; resolves
+   * when all of it (and any commit started before) is done.
+   */
   async commit(): Promise<void> {
+    await this.beginCommit();
+    await this.awaitCommit();
+  }
+
+  /**
+   * Pipelined commit: waits for the previous commit, then snapshots everything processed so far
+   * and starts committing it without waiting, so the caller can process the next batch meanwhile.
+   * Its outcome comes from the next `beginCommit`, `awaitCommit`, `commit` (a failure is rethrown
+   * there, and nothing processed since is committed) or `close`.
+   */
+  async beginCommit(): Promise<void> {
+    // A loop, so that with two callers the second waits for the commit the first started.
+    while (this.#inFlight) await this.awaitCommit();
+    const snapshot = this.#snapshot();
+    if (!snapshot) return;
+    const running = this.#write(snapshot);
+    this.#committing = true;
+    // The failure is rethrown by awaitCommit; this only keeps it from counting as unhandled.
+    running.catch(() => {}).finally(() => {
+      if (this.#inFlight === running) this.#committing = false;
+    });
+    this.#inFlight = running;
+  }
+
+  /** True while a commit started by beginCommit is still being written. */
+  get committing(): boolean {
+    return this.#committing;
+  }
+
+  /** Waits for the commit in flight, if any; rethrows its failure once. */
+  async awaitCommit(): Promise<void> {
+    const running = this.#inFlight;
+    if (!running) return;
+    try {
+      await running;
+    } finally {
+      if (this.#inFlight === running) this.#inFlight = undefined;
+    }
+  }
+
+  /**
+   * Takes, synchronously, everything the next commit carries: outputs, dirty store entries and
+   * the input positions they reflect (processing may go on while the commit is written).
+   */
+  #snapshot(): CommitSnapshot | undefined {
     this.flush();
     if (!this.#o.group) {
       this.#outputs = new Map();
       this.#outputCount = 0;
-      return;
+      return undefined;
     }
-    if (!this.hasPendingOutput()) return;
-    const byTopic = this.#outputs;
+    if (!this.hasPendingOutput()) return undefined;
+    const outputs = this.#outputs;
     this.#outputs = new Map();
     this.#outputCount = 0;
-    const dirty = [...this.#stores.values()].map((s) => ({ store: s, entries: s.takeDirty() }));
-    const txn = await this.#o.log.beginTransaction(this.#transactionalId);
-    for (const [topic, records] of byTopic) txn.append(topic, records);
-    const changelogCalls: { store: TaskStore<unknown>; entries: DirtyEntry[] }[] = [];
-    for (const d of dirty) {
-      if (d.entries.length === 0) continue;
-      txn.append(d.store.changelogTopic, d.entries.map((e) => ({ partition: this.#o.partition, key: e.key, value: e.value })));
-      changelogCalls.push(d);
+    const changelogs: { store: TaskStore<unknown>; entries: DirtyEntry[] }[] = [];
+    for (const store of this.#stores.values()) {
+      const entries = store.takeDirty();
+      if (entries.length > 0) changelogs.push({ store, entries });
     }
-    const offsets = new Map<string, number>();
-    for (const s of this.#inputs) offsets.set(topicPartitionKey(s.input.topic, s.input.partition), s.position);
-    txn.commitOffsets(this.#o.group, offsets);
-    const written = await txn.commit();
+    const positions = new Map<string, number>();
+    for (const s of this.#inputs) positions.set(topicPartitionKey(s.input.topic, s.input.partition), s.position);
     this.#positionsDirty = false;
-    const changelogOffsets = written.slice(byTopic.size);
-    for (let i = 0; i < changelogCalls.length; i++) {
+    return { group: this.#o.group, outputs, changelogs, positions };
+  }
+
+  /**
+   * One log transaction (outputs, changelog writes, positions); only after it commits, each store
+   * batch with the changelog offset it reflects (ARCHITECTURE.md, "Exactly-once per task").
+   */
+  async #write(c: CommitSnapshot): Promise<void> {
+    const txn = await this.#o.log.beginTransaction(this.#transactionalId);
+    for (const [topic, records] of c.outputs) txn.append(topic, records);
+    for (const d of c.changelogs) {
+      txn.append(d.store.changelogTopic, d.entries.map((e) => ({ partition: this.#o.partition, key: e.key, value: e.value })));
+    }
+    txn.commitOffsets(c.group, c.positions);
+    const written = await txn.commit();
+    const changelogOffsets = written.slice(c.outputs.size);
+    for (let i = 0; i < c.changelogs.length; i++) {
       const offs = changelogOffsets[i]!;
-      await changelogCalls[i]!.store.persist(changelogCalls[i]!.entries, offs[offs.length - 1]! + 1);
+      await c.changelogs[i]!.store.persist(c.changelogs[i]!.entries, offs[offs.length - 1]! + 1);
     }
   }
 
@@ -380,7 +454,9 @@ export class Task {
     return this.#stores;
   }
 
+  /** Closes the stores once a commit in flight is over (its failure is left to recovery). */
   async close(): Promise<void> {
+    await this.awaitCommit().catch(() => {});
     for (const s of this.#stores.values()) await s.close();
     this.#stores.clear();
   }

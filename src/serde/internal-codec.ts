@@ -20,6 +20,8 @@ export interface InternalCodec<T> {
   decode(bytes: Uint8Array): T;
 }
 
+const MAX_KEPT_BYTES = 64 * 1024;
+
 class ByteWriter {
   buf = new Uint8Array(64);
   dv = new DataView(this.buf.buffer);
@@ -31,11 +33,14 @@ class ByteWriter {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.dv = new DataView(next.buffer);
-    this.view = Buffer.from(next.buffer, 0, next.length);
+    const old = this.buf;
+    this.#reset(size);
+    this.buf.set(old.subarray(0, this.pos));
+  }
+  #reset(size: number): void {
+    this.buf = new Uint8Array(size);
+    this.dv = new DataView(this.buf.buffer);
+    this.view = Buffer.from(this.buf.buffer, 0, this.buf.length);
   }
   u8(b: number): void {
     this.ensure(1);
@@ -76,10 +81,23 @@ class ByteWriter {
     this.view.write(s, this.pos, len, 'utf8');
     this.pos += len;
   }
+  /** Starts a value (also after an encode that threw half-way). */
+  start(): this {
+    this.pos = 0;
+    return this;
+  }
+  /** A copy of the bytes written. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = this.buf.slice(0, this.pos);
+    // Do not keep a buffer grown for one huge value.
+    if (this.buf.length > MAX_KEPT_BYTES) this.#reset(64);
+    return out;
   }
 }
+
+// Encoding is synchronous and never nested, so one writer serves every encode (start() resets it,
+// finish() copies the bytes out): no buffer, DataView and Buffer view to allocate per value.
+const sharedWriter = new ByteWriter();
 
 class ByteReader {
   readonly buf: Uint8Array;
@@ -266,7 +284,7 @@ export function internalCodec(type: SqlType): InternalCodec<unknown> {
   const c = valueCodec(type);
   return {
     encode(value) {
-      const w = new ByteWriter();
+      const w = sharedWriter.start();
       c.write(w, value);
       return w.finish();
     },
@@ -285,7 +303,7 @@ export function internalRowCodec(types: readonly SqlType[]): InternalCodec<unkno
   const n = codecs.length;
   return {
     encode(row) {
-      const w = new ByteWriter();
+      const w = sharedWriter.start();
       if (row === null) {
         w.u8(0);
       } else {

@@ -153,8 +153,7 @@ export class EmbeddedLog implements Log, TransactionCommitter {
 
   async read(topic: string, partition: number, from: number, maxRecords: number): Promise<LogRecord[]> {
     this.checkUsable();
-    const records = await this.partition(topic, partition).read(from, maxRecords, this.isAborted);
-    return records.map(({ offset, timestamp, key, value, headers }) => ({ offset, timestamp, key, value, headers }));
+    return this.partition(topic, partition).read(from, maxRecords, this.isAborted);
   }
 
   async endOffset(topic: string, partition: number): Promise<number> {

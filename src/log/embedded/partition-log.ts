@@ -8,8 +8,8 @@
 //   is durable but not yet committed in the control journal, so no reader ever sees it early.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ProduceRecord } from '../log.ts';
-import { decodeFrame, frameLength, writeFrame, type StoredRecord } from './record-codec.ts';
+import type { LogRecord, ProduceRecord } from '../log.ts';
+import { decodeRecord, frameLength, frameTxnId, writeFrame } from './record-codec.ts';
 import { Segment, segmentFileName } from './segment.ts';
 
 /** Upper bound of bytes one read pulls from disk. */
@@ -173,8 +173,8 @@ export class PartitionLog {
    * (aborted transactions) are left out. Keeps reading past a range that was all skipped, so a caller
    * only gets [] when nothing visible is left.
    */
-  async read(from: number, maxRecords: number, skip: (txnId: number) => boolean): Promise<StoredRecord[]> {
-    const out: StoredRecord[] = [];
+  async read(from: number, maxRecords: number, skip: (txnId: number) => boolean): Promise<LogRecord[]> {
+    const out: LogRecord[] = [];
     let at = from;
     while (out.length < maxRecords && at < this.visibleEnd) {
       const segIdx = this.segmentFor(at);
@@ -200,8 +200,10 @@ export class PartitionLog {
         await seg.release();
       }
       for (let i = first; i < last; i++) {
-        const rec = decodeFrame(buf, seg.positionOf(i) - start);
-        if (rec.txnId === 0 || !skip(rec.txnId)) out.push(rec);
+        const pos = seg.positionOf(i) - start;
+        const txnId = frameTxnId(buf, pos);
+        // Aborted records are skipped before they are decoded.
+        if (txnId === 0 || !skip(txnId)) out.push(decodeRecord(buf, pos));
       }
       at = seg.index.offsetAt(last - 1) + 1;
     }

@@ -25,32 +25,43 @@ export function frameLength(record: ProduceRecord): number {
   return n;
 }
 
+// Frames are written many at a time into one chunk buffer: one DataView per buffer, kept while
+// consecutive calls write into the same buffer (Buffer's write methods validate every argument).
+let viewOf: Buffer | undefined;
+let view: DataView = new DataView(new ArrayBuffer(0));
+
 /** Writes one frame at `pos` of `buf` (which must have frameLength(record) bytes free); returns the end. */
 export function writeFrame(
   buf: Buffer, pos: number, record: ProduceRecord, offset: number, timestamp: number, txnId: number,
 ): number {
+  if (buf !== viewOf) {
+    viewOf = buf;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  const v = view;
   const body = pos + FRAME_HEADER_BYTES;
-  let p = body;
-  p = buf.writeDoubleLE(offset, p);
-  p = buf.writeDoubleLE(timestamp, p);
-  p = buf.writeDoubleLE(txnId, p);
   const key = record.key;
   const value = record.value;
   const headers = record.headers ?? [];
-  p = buf.writeInt32LE(key === null ? -1 : key.length, p);
-  p = buf.writeInt32LE(value === null ? -1 : value.length, p);
-  p = buf.writeUInt32LE(headers.length, p);
+  v.setFloat64(body, offset, true);
+  v.setFloat64(body + 8, timestamp, true);
+  v.setFloat64(body + 16, txnId, true);
+  v.setInt32(body + 24, key === null ? -1 : key.length, true);
+  v.setInt32(body + 28, value === null ? -1 : value.length, true);
+  v.setUint32(body + 32, headers.length, true);
+  let p = body + FIXED_BODY_BYTES;
   if (key !== null) { buf.set(key, p); p += key.length; }
   if (value !== null) { buf.set(value, p); p += value.length; }
   for (const h of headers) {
     const len = buf.write(h.key, p + 4, 'utf8');
-    buf.writeUInt32LE(len, p);
+    v.setUint32(p, len, true);
     p += 4 + len;
-    p = buf.writeInt32LE(h.value === null ? -1 : h.value.length, p);
+    v.setInt32(p, h.value === null ? -1 : h.value.length, true);
+    p += 4;
     if (h.value !== null) { buf.set(h.value, p); p += h.value.length; }
   }
-  buf.writeUInt32LE(p - body, pos);
-  buf.writeUInt32LE(crc32(buf.subarray(body, p)), pos + 4);
+  v.setUint32(pos, p - body, true);
+  v.setUint32(pos + 4, crc32(buf.subarray(body, p)), true);
   return p;
 }
 
@@ -82,12 +93,20 @@ export function frameEnd(buf: Buffer, pos: number): number {
   return pos + FRAME_HEADER_BYTES + buf.readUInt32LE(pos);
 }
 
+/** Shared by every record without headers (most of them): one allocation less per record read. */
+const NO_HEADERS: readonly Header[] = Object.freeze([]);
+
 /** Decodes a checked frame. Key, value and header values are views into `buf` (no copy). */
 export function decodeFrame(buf: Buffer, pos: number): StoredRecord {
+  const r = decodeRecord(buf, pos);
+  return { offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers, txnId: frameTxnId(buf, pos) };
+}
+
+/** Decodes a checked frame as readers see it (without its txnId): views into `buf`, no copy. */
+export function decodeRecord(buf: Buffer, pos: number): LogRecord {
   let p = pos + FRAME_HEADER_BYTES;
   const offset = buf.readDoubleLE(p);
   const timestamp = buf.readDoubleLE(p + 8);
-  const txnId = buf.readDoubleLE(p + 16);
   const keyLen = buf.readInt32LE(p + 24);
   const valueLen = buf.readInt32LE(p + 28);
   const headerCount = buf.readUInt32LE(p + 32);
@@ -96,6 +115,7 @@ export function decodeFrame(buf: Buffer, pos: number): StoredRecord {
   if (keyLen >= 0) { key = buf.subarray(p, p + keyLen); p += keyLen; }
   let value: Uint8Array | null = null;
   if (valueLen >= 0) { value = buf.subarray(p, p + valueLen); p += valueLen; }
+  if (headerCount === 0) return { offset, timestamp, key, value, headers: NO_HEADERS };
   const headers: Header[] = [];
   for (let i = 0; i < headerCount; i++) {
     const kl = buf.readUInt32LE(p);
@@ -107,5 +127,5 @@ export function decodeFrame(buf: Buffer, pos: number): StoredRecord {
     if (vl >= 0) { hv = buf.subarray(p, p + vl); p += vl; }
     headers.push({ key: hk, value: hv });
   }
-  return { offset, timestamp, key, value, headers, txnId };
+  return { offset, timestamp, key, value, headers };
 }

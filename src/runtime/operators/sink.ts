@@ -30,6 +30,8 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
     : undefined;
   const materializeOnly = materialized !== undefined && readsTopic(input, topic);
   const writes = step.writes !== false;
+  // The value columns of one row, refilled per record: serializers only read it while called.
+  const values: unknown[] = new Array(valueIndexes.length);
   return (c) => {
     if (materialized) {
       const k = TaskStore.keyOf(c.window ? [...c.key, c.window.start] : c.key);
@@ -44,10 +46,19 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
     let timestamp = c.timestamp;
     try {
       key = keyColumns.length === 0 ? null : keySerde.serialize(c.key, c.window, topic);
-      value = c.row === null ? null : valueSerde.serialize(valueIndexes.map((i) => c.row![i] ?? null), topic);
+      if (c.row === null) value = null;
+      else {
+        for (let i = 0; i < valueIndexes.length; i++) values[i] = c.row[valueIndexes[i]!] ?? null;
+        value = valueSerde.serialize(values, topic);
+      }
       if (tsIndex !== undefined && c.row !== null) {
         const t = timestampFromColumn(c.row[tsIndex] ?? null, tsType!, step.timestampFormat);
         if (t === undefined) return;
+        if (t < 0) {
+          // Kafka's producer refuses negative timestamps; ksqlDB logs the record and skips it.
+          ctx.processingError('PRODUCTION_ERROR', `Invalid timestamp: ${t}. Timestamp should always be non-negative or null.`, c, topic);
+          return;
+        }
         timestamp = t;
       }
     } catch (e) {

@@ -21,6 +21,8 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
   const dataColumns: Column[] = src.schema.value.filter((c) => c.namespace === 'VALUE');
   const valueSerde = createValueSerde(src.valueFormat, dataColumns);
   const valueCols = src.schema.value;
+  // Streams without header columns copy the decoded values straight into the row.
+  const onlyValues = valueCols.every((c) => c.namespace === 'VALUE');
   const keyCount = src.schema.key.length;
   const windowed = step.windowed;
   const allCols = [...src.schema.key, ...src.schema.value];
@@ -58,12 +60,16 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
     if (data !== null) {
       row = new Array(step.layout.length);
       for (let i = 0; i < keyCount; i++) row[i] = key[i] ?? null;
-      let d = 0;
-      for (let i = 0; i < valueCols.length; i++) {
-        const col = valueCols[i]!;
-        row[keyCount + i] = col.namespace === 'VALUE' ? data[d++] ?? null
-          : col.namespace === 'HEADERS' ? rec.headers.map((h) => ({ KEY: h.key, VALUE: h.value }))
-          : lastHeader(rec, col.headerKey!);
+      if (onlyValues) {
+        for (let i = 0; i < valueCols.length; i++) row[keyCount + i] = data[i] ?? null;
+      } else {
+        let d = 0;
+        for (let i = 0; i < valueCols.length; i++) {
+          const col = valueCols[i]!;
+          row[keyCount + i] = col.namespace === 'VALUE' ? data[d++] ?? null
+            : col.namespace === 'HEADERS' ? rec.headers.map((h) => ({ KEY: h.key, VALUE: h.value }))
+            : lastHeader(rec, col.headerKey!);
+        }
       }
       if (tsIndex >= 0) {
         const t = timestampFromColumn(row[tsIndex] ?? null, tsType!, src.timestampFormat);
