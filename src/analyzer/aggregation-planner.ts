@@ -113,6 +113,11 @@ export function planAggregation(
     const resolved = ctx.functions.aggregate(name)!.resolve(args.map((a, i) => ({ ...argInfo(a), text: formatExpr(e.args[i]!) })));
     if ('error' in resolved) throw statementError(resolved.error);
     if (input.isTable && !resolved.undo) tableOnlyStream.push(name);
+    if (['ARRAY', 'MAP', 'STRUCT'].includes(resolved.accumulatorType.kind) &&
+      sourcesOf(input).some((src) => src.valueFormat.info.format === 'DELIMITED')) {
+      // The aggregation's state is written in the source's value format, and DELIMITED holds only primitives.
+      throw statementError('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.');
+    }
     const argIndexes: number[] = [];
     for (let i = 0; i < resolved.inputArgCount; i++) {
       argIndexes.push(groupExprs.length + argExprs.length);
@@ -179,6 +184,10 @@ export function planAggregation(
       return { kind: 'Column', type: aggLayout[idx]!.type, index: idx, name: aggLayout[idx]!.name };
     }
     if (e.kind === 'ColumnRef') {
+      if ((e.name === 'WINDOWSTART' || e.name === 'WINDOWEND') && window && query.from.kind === 'Join') {
+        // ksqlDB does not offer the window bounds of an aggregation over a join.
+        throw statementError(`SELECT column '${e.name}' cannot be resolved.`);
+      }
       if (['ROWTIME', 'WINDOWSTART', 'WINDOWEND'].includes(e.name) && (e.name === 'ROWTIME' || window)) {
         const idx = aggLayout.findIndex((c) => c.name === e.name);
         return { kind: 'Column', type: BIGINT, index: idx, name: e.name };

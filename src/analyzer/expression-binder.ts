@@ -125,6 +125,11 @@ export function bindExpr(e: Expr, ctx: BindContext): BoundExpr {
           commonType(operand.type, item.type) === undefined) {
           item = convertLiteral(item, operand.type, e);
         }
+        if (operand.type !== null && item.kind === 'ArrayCtor' && operand.type.kind === 'ARRAY' && commonType(operand.type, item.type) === undefined) {
+          // ARRAY['3', null] compared with ARRAY<BIGINT>: its literals take the operand's element type.
+          const et = operand.type.element;
+          item = { kind: 'ArrayCtor', type: operand.type, elements: item.elements.map((el) => coerceElement(uncast(el), et, e)) };
+        }
         try {
           return bindComparison('=', operand, item, e);
         } catch {
@@ -184,35 +189,26 @@ export function bindExpr(e: Expr, ctx: BindContext): BoundExpr {
       throw statementError(`Lambda expressions are only allowed as function arguments: ${formatExpr(e)}`);
     case 'ArrayConstructor': {
       const elements = e.elements.map((x) => bindExpr(x, ctx));
-      let t: SqlType | null = null;
-      for (const el of elements) {
-        const c = commonType(t, el.type);
-        if (c === undefined) {
-          throw statementError(`invalid input syntax for type ${t ? formatType(t) : 'NULL'}: "${formatExpr(e)}"`);
-        }
-        t = c;
-      }
+      const t = elementType(elements);
+      if (t === undefined) throw statementError(`invalid input syntax for type ${formatElementType(elements)}: "${formatExpr(e)}"`);
       if (t === null && elements.length === 0) throw statementError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).');
       if (t === null) throw statementError('Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.');
       const et = t;
-      return { kind: 'ArrayCtor', type: arrayType(et), elements: elements.map((x) => coerce(x, et)) };
+      return { kind: 'ArrayCtor', type: arrayType(et), elements: elements.map((x) => coerceElement(x, et, e)) };
     }
     case 'MapConstructor': {
       const entries = e.entries.map((x) => ({ key: bindExpr(x.key, ctx), value: bindExpr(x.value, ctx) }));
       if (entries.length === 0) throw statementError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).');
-      let kt: SqlType | null = null;
-      let vt: SqlType | null = null;
-      for (const en of entries) {
-        const k = commonType(kt, en.key.type);
-        const v = commonType(vt, en.value.type);
-        if (k === undefined || v === undefined) throw statementError(`Cannot construct a map with mismatching key or value types: ${formatExpr(e)}`);
-        kt = k;
-        vt = v;
-      }
+      const kt = elementType(entries.map((x) => x.key));
+      const vt = elementType(entries.map((x) => x.value));
+      if (kt === undefined || vt === undefined) throw statementError(`Cannot construct a map with mismatching key or value types: ${formatExpr(e)}`);
       if (kt === null || vt === null) throw statementError('Cannot construct a map with all NULL keys or values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key or value to the desired type.');
       const k = kt;
       const v = vt;
-      return { kind: 'MapCtor', type: mapType(k, v), entries: entries.map((x) => ({ key: coerce(x.key, k), value: coerce(x.value, v) })) };
+      return {
+        kind: 'MapCtor', type: mapType(k, v),
+        entries: entries.map((x) => ({ key: coerceElement(x.key, k, e), value: coerceElement(x.value, v, e) })),
+      };
     }
     case 'StructConstructor': {
       const fields = e.fields.map((f) => ({ name: f.name, value: bindExpr(f.value, ctx) }));
@@ -230,6 +226,75 @@ export function bindExpr(e: Expr, ctx: BindContext): BoundExpr {
     case 'AtTimeZone':
       throw statementError(`AT TIME ZONE is not supported: ${formatExpr(e)}`);
   }
+}
+
+/**
+ * The element type of an ARRAY or MAP constructor: the common type of all elements (implicit
+ * widening), or else, as ksqlDB coerces, the common type of the non-literal elements, to which
+ * the literals are then converted ('2e1' into BIGINT, 10 into STRING, 'no' into BOOLEAN).
+ * Undefined when there is none; null when every element is NULL.
+ */
+function elementType(elements: readonly BoundExpr[]): SqlType | null | undefined {
+  const fold = (xs: readonly BoundExpr[]): SqlType | null | undefined => {
+    let t: SqlType | null = null;
+    for (const x of xs) {
+      const c = commonType(t, x.type);
+      if (c === undefined) return undefined;
+      t = c;
+    }
+    return t;
+  };
+  const all = fold(elements);
+  if (all !== undefined) return all;
+  // Numbers written as string literals join the numeric type ('2e1' next to BIGINT: DECIMAL(19, 0)).
+  const isStringLiteral = (x: BoundExpr): x is BoundExpr & { kind: 'Literal' } =>
+    x.kind === 'Literal' && x.type?.kind === 'STRING' && typeof x.value === 'string';
+  const numeric = fold(elements.filter((x) => !isStringLiteral(x)));
+  if (numeric && NUMERIC_KINDS.has(numeric.kind)) {
+    let t: SqlType | null | undefined = numeric;
+    for (const x of elements.filter(isStringLiteral)) t = t && commonType(t, numericLiteralType(x.value as string) ?? null);
+    if (t) return t;
+  }
+  const fromColumns = fold(elements.filter((x) => x.kind !== 'Literal'));
+  return fromColumns === null ? undefined : fromColumns;
+}
+
+const NUMERIC_KINDS = new Set(['INTEGER', 'BIGINT', 'DECIMAL', 'DOUBLE']);
+
+/** The type a numeric string literal would have as a number literal; undefined if it is not one. */
+function numericLiteralType(text: string): SqlType | undefined {
+  const t = text.trim();
+  if (/^[+-]?\d+$/.test(t)) {
+    const n = BigInt(t);
+    return n >= -2147483648n && n <= 2147483647n ? INTEGER : BIGINT;
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+  const d = Decimal.parse(t);
+  return decimalType(Math.max(d.precision(), d.scale, 1), d.scale);
+}
+
+/** The type named in "invalid input syntax" when no element type exists: the one up to the misfit. */
+function formatElementType(elements: readonly BoundExpr[]): string {
+  let t: SqlType | null = null;
+  for (const x of elements) {
+    const c = commonType(t, x.type);
+    if (c === undefined) break;
+    t = c;
+  }
+  return t ? formatType(t) : 'NULL';
+}
+
+/** A literal a constructor wrapped in a cast to its element type, unwrapped again. */
+function uncast(x: BoundExpr): BoundExpr {
+  return x.kind === 'Cast' && x.operand.kind === 'Literal' ? x.operand : x;
+}
+
+/** Coerces one constructor element to the element type, converting literals the type does not widen to. */
+function coerceElement(x: BoundExpr, to: SqlType, ast: Expr): BoundExpr {
+  if (x.kind === 'Literal' && x.type !== null && x.value !== null && commonType(to, x.type) === undefined) {
+    return coerce(convertLiteral(x, to, ast), to);
+  }
+  return coerce(x, to);
 }
 
 /** Converts a literal to `to` at plan time (string literals parsed, numbers narrowed exactly). */

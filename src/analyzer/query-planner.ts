@@ -33,6 +33,8 @@ export interface PlanContext {
   readonly persistent: boolean;
   /** Name of the sink, for messages ("The query used to build `OUTPUT` ..."). */
   readonly sinkName: string | undefined;
+  /** ksql.new.query.planner.enabled: key columns keep the SELECT's order instead of the source's. */
+  readonly newQueryPlanner?: boolean;
 }
 
 export interface PlannedQuery {
@@ -256,6 +258,7 @@ export function project(
 ): PlannedQuery {
   const isKeyItem = new Set(keyItemOf.values());
   const keyOrder = [...Array(keyCount).keys()].filter((k) => keyItemOf.has(k)).map((k) => keyItemOf.get(k)!);
+  if (ctx.newQueryPlanner) keyOrder.sort((a, b) => a - b);
   const exprs: BoundExpr[] = [];
   const layout: LayoutColumn[] = [];
   const key: Column[] = [];

@@ -63,7 +63,7 @@ export function expandSelectItems(
         } else if (item.expr.kind === 'ColumnRef') {
           out.push({ name: refName(item.expr), expr: item.expr, aliased: false });
         } else if (item.expr.kind === 'Dereference') {
-          out.push({ name: item.expr.field, expr: item.expr, aliased: false });
+          out.push({ name: uniqueFieldName(item.expr.field, used), expr: item.expr, aliased: false });
         } else {
           out.push({ name: nextGenerated(), expr: item.expr, aliased: false });
         }
@@ -72,4 +72,12 @@ export function expandSelectItems(
     }
   }
   return out;
+}
+
+/** A struct field selected without alias is named after the field; a clash gets `_1`, `_2`... as in ksqlDB. */
+function uniqueFieldName(field: string, used: Set<string>): string {
+  let name = field;
+  for (let i = 1; used.has(name); i++) name = `${field}_${i}`;
+  used.add(name);
+  return name;
 }

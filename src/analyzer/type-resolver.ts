@@ -86,5 +86,11 @@ export function commonType(a: SqlType | null, b: SqlType | null): SqlType | null
     const v = commonType(a.value, b.value);
     return k && v ? mapType(k, v) : undefined;
   }
+  if (a.kind === 'STRUCT' && b.kind === 'STRUCT' && a.fields.length === b.fields.length &&
+    a.fields.every((f, i) => f.name === b.fields[i]!.name)) {
+    const fields = a.fields.map((f, i) => ({ name: f.name, type: commonType(f.type, b.fields[i]!.type) }));
+    if (fields.some((f) => !f.type)) return undefined;
+    return structType(fields.map((f) => ({ name: f.name, type: f.type! })));
+  }
   return undefined;
 }

@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineApi, SourceInfo } from '../engine/engine-api.ts';
+import type { FunctionSet } from '../functions/function-registry.ts';
 import type { Log } from '../log/log.ts';
 import { AppendOrder } from './append-order.ts';
 import type { RecordSpec, TestCase } from './model.ts';
 import { plainCreateSource } from './sql-scan.ts';
+import { TEST_FUNCTIONS } from './test-functions.ts';
 import { DEFAULT_FORMATS, encodeKey, encodeValue, type TopicFormats } from './test-serde.ts';
 
 export type OpenEngine = (options: {
@@ -16,6 +18,8 @@ export type OpenEngine = (options: {
   scheduling: 'manual' | 'background';
   properties?: Record<string, string>;
   log?: Log;
+  /** ksqlDB's test-only functions (test-functions.ts), never registered by the server. */
+  extraFunctions?: FunctionSet;
 }) => Promise<EngineApi>;
 
 /** Gives each case its own log (e.g. a prefixed view of a shared Kafka); undefined = embedded. */
@@ -71,7 +75,7 @@ export class EngineHost {
     const dataDir = mkdtempSync(join(tmpdir(), 'riffle-conformance-'));
     try {
       const log = logFactory ? await logFactory() : undefined;
-      const engine = await openEngine({ dataDir, scheduling: 'manual', properties: { ...base, ...tc.properties }, ...(log ? { log } : {}) });
+      const engine = await openEngine({ dataDir, scheduling: 'manual', properties: { ...base, ...tc.properties }, extraFunctions: TEST_FUNCTIONS, ...(log ? { log } : {}) });
       const order = new AppendOrder();
       order.attach(engine.log);
       return new EngineHost(engine, order, dataDir);

@@ -29,8 +29,9 @@ function tokenize(s: string): Tok[] {
       out.push({ t: 'id', v: m[0] });
       i += m[0].length;
     } else if (/\d/.test(c)) {
-      const m = /^\d+/.exec(s.slice(i))!;
-      out.push({ t: 'num', v: m[0] });
+      // ksqlDB's grammar also has identifiers that start with digits (`1R DECIMAL(33,16)`).
+      const m = /^\d+(?:[A-Za-z_]\w*)?/.exec(s.slice(i))!;
+      out.push({ t: /^\d+$/.test(m[0]) ? 'num' : 'id', v: m[0] });
       i += m[0].length;
     } else {
       out.push({ t: 'sym', v: c });

@@ -66,6 +66,7 @@ export async function startPersistentQuery(
   const plan = planQuery(s.query, {
     source: (name) => host.catalog.source(name), functions: host.functions, types: (t) => host.catalog.type(t),
     queryId, internalTopicPrefix: prefix, persistent: true, sinkName,
+    newQueryPlanner: host.property(session, 'ksql.new.query.planner.enabled') === 'true',
   });
   if (s.kind === 'CreateAsSelect' && !opts.materializeOnly) {
     if (s.sourceType === 'STREAM' && plan.isTable) {
@@ -172,7 +173,9 @@ function buildSinkSource(
   const replicas = props.int('REPLICAS') ?? Number(host.property(session, 'ksql.sink.replicas') ?? 1);
   void text;
   return {
-    name: s.name, type: s.sourceType, topic: props.string('KAFKA_TOPIC') ?? s.name,
+    name: s.name, type: s.sourceType,
+    // ksql.output.topic.name.prefix applies only to the default (derived) sink topic name.
+    topic: props.string('KAFKA_TOPIC') ?? `${host.property(session, 'ksql.output.topic.name.prefix') ?? ''}${s.name}`,
     schema: { key: keyColumns, value: valueColumns }, keyFormat, valueFormat,
     timestampColumn: props.has('TIMESTAMP') ? normalizeColumnName(props.string('TIMESTAMP')!) : undefined,
     timestampFormat: props.string('TIMESTAMP_FORMAT'), isSource: false, statement: text, partitions, replicas,

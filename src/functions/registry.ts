@@ -2,7 +2,7 @@
 // functions (UDTFs). Reads the two collect-limit settings from the given ksql properties.
 
 import { aggregateFunctions, DEFAULT_COLLECT_LIMIT } from './aggregate/index.ts';
-import { createFunctionRegistry } from './function-registry.ts';
+import { createFunctionRegistry, type FunctionSet } from './function-registry.ts';
 import type { FunctionRegistry } from './function-types.ts';
 import { scalarFunctions } from './scalar/index.ts';
 import { tableFunctions } from './table/index.ts';
@@ -10,15 +10,22 @@ import { tableFunctions } from './table/index.ts';
 export const COLLECT_LIST_LIMIT = 'ksql.functions.collect_list.limit';
 export const COLLECT_SET_LIMIT = 'ksql.functions.collect_set.limit';
 
-/** `properties` are ksql config values (numbers or numeric strings, as in WITH/SET). */
-export function builtinFunctions(properties: Readonly<Record<string, unknown>> = {}): FunctionRegistry {
+/**
+ * `properties` are ksql config values (numbers or numeric strings, as in WITH/SET). `extra` adds
+ * functions after the built-in ones (a built-in of the same name is replaced); the server never
+ * passes any, the conformance runner passes ksqlDB's test-only functions.
+ */
+export function builtinFunctions(properties: Readonly<Record<string, unknown>> = {}, extra?: FunctionSet): FunctionRegistry {
   return createFunctionRegistry({
-    scalars: scalarFunctions,
-    aggregates: aggregateFunctions({
-      collectListLimit: limit(properties[COLLECT_LIST_LIMIT]),
-      collectSetLimit: limit(properties[COLLECT_SET_LIMIT]),
-    }),
-    tables: tableFunctions,
+    scalars: [...scalarFunctions, ...(extra?.scalars ?? [])],
+    aggregates: [
+      ...aggregateFunctions({
+        collectListLimit: limit(properties[COLLECT_LIST_LIMIT]),
+        collectSetLimit: limit(properties[COLLECT_SET_LIMIT]),
+      }),
+      ...(extra?.aggregates ?? []),
+    ],
+    tables: [...tableFunctions, ...(extra?.tables ?? [])],
   });
 }
 

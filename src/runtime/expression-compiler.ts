@@ -38,7 +38,8 @@ export function compileExpr(e: BoundExpr): Evaluator {
       };
     }
     case 'Call': {
-      const args = e.args.map(compileExpr);
+      // A failing argument is null for the function (COALESCE, IFNULL then still answer).
+      const args = e.args.map((x) => orNull(compileExpr(x), x));
       const invoke = e.fn.invoke;
       if (args.length === 1) {
         const a0 = args[0]!;
@@ -177,11 +178,11 @@ export function compileExpr(e: BoundExpr): Evaluator {
       };
     }
     case 'ArrayCtor': {
-      const els = e.elements.map(compileExpr);
+      const els = e.elements.map((x) => orNull(compileExpr(x), x));
       return (row, env) => els.map((x) => x(row, env));
     }
     case 'MapCtor': {
-      const entries = e.entries.map((x) => ({ key: compileExpr(x.key), value: compileExpr(x.value) }));
+      const entries = e.entries.map((x) => ({ key: orNull(compileExpr(x.key), x.key), value: orNull(compileExpr(x.value), x.value) }));
       return (row, env) => {
         const m = new Map<unknown, unknown>();
         for (const x of entries) m.set(x.key(row, env), x.value(row, env));
@@ -189,7 +190,7 @@ export function compileExpr(e: BoundExpr): Evaluator {
       };
     }
     case 'StructCtor': {
-      const fields = e.fields.map((f) => ({ name: f.name, value: compileExpr(f.value) }));
+      const fields = e.fields.map((f) => ({ name: f.name, value: orNull(compileExpr(f.value), f.value) }));
       return (row, env) => {
         const s: Record<string, unknown> = {};
         for (const f of fields) s[f.name] = f.value(row, env);
@@ -197,6 +198,31 @@ export function compileExpr(e: BoundExpr): Evaluator {
       };
     }
   }
+}
+
+/**
+ * Errors caught inside an expression: as in ksqlDB, a function argument or an ARRAY/MAP/STRUCT
+ * constructor element that fails becomes null rather than failing the whole expression. The operator that evaluated the
+ * expression drains them into the processing log; only the newest few are kept if nobody does.
+ */
+const caughtErrors: Error[] = [];
+const MAX_CAUGHT = 64;
+
+export function drainCaughtErrors(): Error[] {
+  return caughtErrors.length === 0 ? [] : caughtErrors.splice(0);
+}
+
+function orNull(f: Evaluator, e: BoundExpr): Evaluator {
+  if (e.kind === 'Literal' || e.kind === 'Column') return f; // cannot fail
+  return (row, env) => {
+    try {
+      return f(row, env);
+    } catch (err) {
+      if (caughtErrors.length >= MAX_CAUGHT) caughtErrors.shift();
+      caughtErrors.push(err as Error);
+      return null;
+    }
+  };
 }
 
 function compileArithmetic(e: BoundExpr & { kind: 'Arithmetic' }): Evaluator {

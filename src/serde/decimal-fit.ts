@@ -1,6 +1,6 @@
 // Fitting a parsed decimal into a DECIMAL(p, s) column, with ksqlDB's error text.
-// JSON keeps the value's own scale (ksqlDB writes back `10.0` for DECIMAL(6,4) input `10.0`);
-// DELIMITED rescales to the column scale.
+// Both JSON and DELIMITED then rescale to the column scale (ksqlDB writes back `10.0000` for
+// DECIMAL(6,4) input `10.0`).
 
 import { Decimal } from '../common/decimal.ts';
 

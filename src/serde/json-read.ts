@@ -140,7 +140,8 @@ export function compileJsonReader(type: SqlType, path: string): JsonReader {
             throw cannotCoerceString(type, path);
           }
         } else throw cannotConvert(v, type, path);
-        return ensureDecimalFits(d, type.precision, type.scale);
+        // ksqlDB reads a JSON decimal at the column's scale (0.1 into DECIMAL(6,4) is 0.1000).
+        return ensureDecimalFits(d, type.precision, type.scale).setScale(type.scale);
       };
     case 'STRING':
       return (v) => {

@@ -68,13 +68,13 @@ void test('mismatched types are SerdeErrors naming the topic and path', () => {
   assert.throws(() => read(serde, '{"I": '), SerdeError);
 });
 
-void test('DECIMAL keeps the scale of the data and rejects values needing rounding', () => {
+void test('DECIMAL is read at the column scale and rejects values needing rounding', () => {
   const serde = createValueSerde(json, [valueCol('D', decimalType(6, 4))]);
   const d = (text: string): string => String(read(serde, text)![0]);
-  assert.equal(d('{"D": 10}'), '10');
-  assert.equal(d('{"D": 10.0}'), '10.0');
+  assert.equal(d('{"D": 10}'), '10.0000');
+  assert.equal(d('{"D": 10.0}'), '10.0000');
   assert.equal(d('{"D": 0.0001}'), '0.0001');
-  assert.equal(d('{"D": "1.50"}'), '1.50');
+  assert.equal(d('{"D": "1.50"}'), '1.5000');
   assert.throws(() => read(serde, '{"D": 0.00001}'), /Cannot fit decimal '0.00001' into DECIMAL\(6, 4\) without rounding/);
   assert.throws(() => read(serde, '{"D": 123.4}'), /Cannot fit decimal/);
   assert.equal(textOf(serde.serialize([Decimal.parse('1.5000')], 't')), '{"D":1.5000}');

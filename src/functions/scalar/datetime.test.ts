@@ -28,6 +28,9 @@ test('PARSE_TIMESTAMP defaults missing fields and honours zones', () => {
 test('dates and times', () => {
   assert.equal(call('FORMAT_DATE', [DATE, 18000], s('yyyy-MM-dd')), '2019-04-14');
   assert.equal(call('PARSE_DATE', s('2019-04-14'), s('yyyy-MM-dd')), 18000);
+  // Like ksqlDB, PARSE_DATE reads the pattern from the start and ignores what follows.
+  assert.equal(call('PARSE_DATE', s('2003-12-24-01-01'), s('yyyy-MM-dd')), 12410);
+  assert.throws(() => call('PARSE_DATE', s('2004'), s('yyyy-MM-dd')), /Failed to parse date '2004'/);
   assert.throws(() => call('PARSE_DATE', s('2019-04-14 10'), s('yyyy-MM-dd HH')), /Date format contains time field/);
   assert.equal(call('FORMAT_TIME', [TIME, 33360000], s('HH:mm:ss')), '09:16:00');
   assert.equal(call('PARSE_TIME', s('09:16'), s('HH:mm')), 33360000);

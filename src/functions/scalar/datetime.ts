@@ -114,7 +114,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
     overloads: [{
       params: [P.STRING, P.STRING], names: ['formattedDate', 'formatPattern'], returns: DATE,
       invoke: strict((a) => wrap(() => `Failed to parse date '${a[0] as string}' with formatter '${a[1] as string}'`, () => {
-        const r = parseEpochDay(a[0] as string, a[1] as string);
+        const r = parseEpochDay(a[0] as string, a[1] as string, true);
         if (r.hasTime) throw new Error('Date format contains time field.');
         return r.days;
       })),

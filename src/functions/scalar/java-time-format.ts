@@ -320,12 +320,15 @@ function fail(text: string, at: number): Error {
   return new Error(`Text '${text}' could not be parsed at index ${at}`);
 }
 
-/** Parses `text` fully against `pattern` (case-insensitive, as ksqlDB's parsers are built). */
-export function parseWith(pattern: string, text: string): ParsedFields {
+/**
+ * Parses `text` against `pattern` (case-insensitive, as ksqlDB's parsers are built): fully, or
+ * with `allowTrailing` only a prefix (ksqlDB's PARSE_DATE reads '2003-12-24-01-01' as yyyy-MM-dd).
+ */
+export function parseWith(pattern: string, text: string, allowTrailing = false): ParsedFields {
   const out: ParsedFields = {};
   const end = parseTokens(compilePattern(pattern), text, 0, out);
   if (end < 0) throw fail(text, -end - 1);
-  if (end !== text.length) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${end}`);
+  if (end !== text.length && !allowTrailing) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${end}`);
   return out;
 }
 
@@ -520,8 +523,8 @@ export function parseTimestampMs(text: string, pattern: string, zone = 'UTC'): n
 }
 
 /** PARSE_DATE / STRINGTODATE: epoch days; time fields are rejected by the caller's rules. */
-export function parseEpochDay(text: string, pattern: string): { days: number; hasTime: boolean } {
-  const p = parseWith(pattern, text);
+export function parseEpochDay(text: string, pattern: string, allowTrailing = false): { days: number; hasTime: boolean } {
+  const p = parseWith(pattern, text, allowTrailing);
   validate(p, text);
   const hasTime = millisOfDay(p) !== 0;
   return { days: epochDayOf(p, text), hasTime };

@@ -107,7 +107,9 @@ export function aggregateOperator(step: Step & { kind: 'Aggregate' }, ctx: Opera
       if (!e.value) continue;
       const start = Number(TaskStore.decodeKey(e.key)[c.key.length]);
       const end = e.value[n + 1] as number;
-      if (end >= ts - gap && start <= ts + gap) overlapping.push({ key: e.key, start, end, value: e.value });
+      if (end >= ts - gap && start <= ts + gap && !windowClosed(spec, { start, end }, streamTime)) {
+        overlapping.push({ key: e.key, start, end, value: e.value });
+      }
     }
     let start = ts;
     let end = ts;

@@ -3,7 +3,7 @@
 
 import type { Step } from '../../plan/steps.ts';
 import type { Change, Emit } from '../change.ts';
-import { compileExpr } from '../expression-compiler.ts';
+import { compileExpr, drainCaughtErrors } from '../expression-compiler.ts';
 import type { OperatorContext } from '../operator-context.ts';
 
 export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorContext, emit: Emit): Emit {
@@ -23,6 +23,9 @@ export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorC
       } catch (e) {
         ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing expression ${names[i]}: ${(e as Error).message}`, c);
         out[i] = null;
+      }
+      for (const e of drainCaughtErrors()) {
+        ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing expression ${names[i]}: ${e.message}`, c);
       }
     }
     return out;
