@@ -3,7 +3,7 @@
 // measures the roof, a bare node:http/http2 server answering one constant row.
 // `npm run bench -- pull [--json FILE] [--rows N] [--seconds S] [--concurrency C] [--runs R]`
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
@@ -16,8 +16,12 @@ const TABLE = 'USERS_Q';
 const PROTOCOLS = ['http1', 'http2'] as const;
 type Protocol = (typeof PROTOCOLS)[number];
 
-interface LoadResult { count: number; errors: number; seconds: number; p50_ms: number; p99_ms: number }
-interface Row { protocol: Protocol; qps: number; p50_ms: number; p99_ms: number; roof_qps: number; roof_fraction: number; errors: number }
+interface LoadResult { count: number; total: number; errors: number; seconds: number; p50_ms: number; p99_ms: number; cpu_us_per_query?: number }
+interface Row {
+  protocol: Protocol; qps: number; p50_ms: number; p99_ms: number; roof_qps: number; roof_fraction: number; errors: number;
+  /** CPU time of the answering server process per query (Linux): steadier than q/s on a busy machine. */
+  cpu_us_per_query?: number; roof_cpu_us_per_query?: number;
+}
 
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -38,24 +42,28 @@ export async function main(args: string[]): Promise<void> {
     const roofPorts = JSON.parse(roof.value) as Record<Protocol, number>;
     log(`server on port ${port}; loading ${rows} rows`);
     const t0 = performance.now();
-    await loadTable(port, rows);
-    log(`table loaded and materialized in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const ingestSeconds = await loadTable(port, rows);
+    const ingestRowsPerSecond = Math.round(rows / ingestSeconds);
+    log(`rows inserted in ${ingestSeconds.toFixed(1)} s (${ingestRowsPerSecond} rows/s over /inserts-stream); table materialized after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const runs: Row[][] = [];
     for (let run = 1; run <= Number(values.runs); run++) {
       const results: Row[] = [];
       for (const protocol of PROTOCOLS) {
-        const r = await loadgen(roofPorts[protocol], protocol, load);
-        const s = await loadgen(port, protocol, load);
+        const r = await loadgen(roofPorts[protocol], protocol, load, roof.child.pid);
+        const s = await loadgen(port, protocol, load, server.child.pid);
         const roofQps = r.count / r.seconds;
         const qps = s.count / s.seconds;
-        results.push({ protocol, qps: round(qps), p50_ms: round(s.p50_ms, 3), p99_ms: round(s.p99_ms, 3), roof_qps: round(roofQps), roof_fraction: round(qps / roofQps, 3), errors: s.errors });
+        results.push({
+          protocol, qps: round(qps), p50_ms: round(s.p50_ms, 3), p99_ms: round(s.p99_ms, 3), roof_qps: round(roofQps), roof_fraction: round(qps / roofQps, 3), errors: s.errors,
+          cpu_us_per_query: s.cpu_us_per_query, roof_cpu_us_per_query: r.cpu_us_per_query,
+        });
       }
       runs.push(results);
       printTable(run, results);
     }
     // The median run per protocol (by qps) is reported.
     const results = PROTOCOLS.map((p) => median(runs.map((rs) => rs.find((x) => x.protocol === p)!)));
-    const out = { roof_qps: Math.max(...results.map((r) => r.roof_qps)), rows, concurrency: Number(load.concurrency), results };
+    const out = { roof_qps: Math.max(...results.map((r) => r.roof_qps)), rows, concurrency: Number(load.concurrency), ingest_rows_per_s: ingestRowsPerSecond, results };
     if (values.json) writeFileSync(values.json, JSON.stringify(out, null, 2) + '\n');
     process.stdout.write(JSON.stringify(out) + '\n');
   } finally {
@@ -81,9 +89,9 @@ function log(msg: string): void {
 
 function printTable(run: number, results: Row[]): void {
   log(`run ${run}`);
-  process.stderr.write('  protocol     qps   p50 ms   p99 ms   roof qps   of roof  errors\n');
+  process.stderr.write('  protocol     qps   p50 ms   p99 ms   roof qps   of roof  errors  cpu us/q  roof cpu us/q\n');
   for (const r of results) {
-    process.stderr.write(`  ${r.protocol.padEnd(8)}${String(r.qps).padStart(8)}${r.p50_ms.toFixed(3).padStart(9)}${r.p99_ms.toFixed(3).padStart(9)}${String(r.roof_qps).padStart(11)}${(r.roof_fraction * 100).toFixed(0).padStart(9)}%${String(r.errors).padStart(8)}\n`);
+    process.stderr.write(`  ${r.protocol.padEnd(8)}${String(r.qps).padStart(8)}${r.p50_ms.toFixed(3).padStart(9)}${r.p99_ms.toFixed(3).padStart(9)}${String(r.roof_qps).padStart(11)}${(r.roof_fraction * 100).toFixed(0).padStart(9)}%${String(r.errors).padStart(8)}${String(r.cpu_us_per_query ?? '-').padStart(10)}${String(r.roof_cpu_us_per_query ?? '-').padStart(15)}\n`);
   }
 }
 
@@ -102,14 +110,29 @@ async function startChild(args: string[], match: (line: string) => string | unde
   return { child, value, exited };
 }
 
-async function loadgen(port: number, protocol: Protocol, o: { seconds: string; concurrency: string; keys: string }): Promise<LoadResult> {
+/** User + system CPU milliseconds of a process so far (Linux /proc), undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, USER_HZ = 100
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the load generator against `port`; `serverPid`'s CPU time over the run is divided by the queries answered. */
+async function loadgen(port: number, protocol: Protocol, o: { seconds: string; concurrency: string; keys: string }, serverPid: number | undefined): Promise<LoadResult> {
+  const cpuBefore = cpuMs(serverPid);
   const child = spawn(process.execPath, [join(ROOT, 'bench/pull-loadgen.ts'), '--port', String(port), '--protocol', protocol,
     '--seconds', o.seconds, '--concurrency', o.concurrency, '--keys', o.keys, '--table', TABLE], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   if (code !== 0) throw new Error(`load generator exited with ${code}`);
-  return JSON.parse(out) as LoadResult;
+  const result = JSON.parse(out) as LoadResult;
+  const cpuAfter = cpuMs(serverPid);
+  if (cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0) result.cpu_us_per_query = Math.round(((cpuAfter - cpuBefore) * 1000) / result.total);
+  return result;
 }
 
 function post(port: number, path: string, body: unknown): Promise<{ status: number; text: string }> {
@@ -125,14 +148,18 @@ function post(port: number, path: string, body: unknown): Promise<{ status: numb
   });
 }
 
-/** A stream of rows aggregated into a table by key (the repartitioned, materialized case). */
-async function loadTable(port: number, rows: number): Promise<void> {
+/**
+ * A stream of rows aggregated into a table by key (the repartitioned, materialized case). Resolves
+ * with the seconds the inserts took, once every partition of the table has caught up.
+ */
+async function loadTable(port: number, rows: number): Promise<number> {
   const ddl = await post(port, '/ksql', {
     ksql: `CREATE STREAM USERS (ID INT KEY, NAME STRING, SCORE BIGINT) WITH (KAFKA_TOPIC='users', PARTITIONS=4, VALUE_FORMAT='JSON');
       CREATE TABLE ${TABLE} AS SELECT ID, LATEST_BY_OFFSET(NAME) AS NAME, LATEST_BY_OFFSET(SCORE) AS SCORE FROM USERS GROUP BY ID;`,
     streamsProperties: {},
   });
   if (ddl.status !== 200) throw new Error(`DDL failed: ${ddl.text}`);
+  const t0 = performance.now();
   const session = http2.connect(`http://127.0.0.1:${port}`);
   try {
     const batch = 10_000;
@@ -150,10 +177,17 @@ async function loadTable(port: number, rows: number): Promise<void> {
   } finally {
     session.close();
   }
-  // Materialized once the last key answers.
+  const ingestSeconds = (performance.now() - t0) / 1000;
+  // Materialized once the last keys answer: rows were inserted in key order, so the last few keys
+  // cover every partition's tail, and no partition is still catching up while the load runs.
+  const lastKeys = Array.from({ length: Math.min(rows, 64) }, (_, i) => rows - 1 - i);
   for (let i = 0; i < 600; i++) {
-    const r = await post(port, '/query-stream', { sql: `SELECT * FROM ${TABLE} WHERE ID = ${rows - 1};`, properties: {} });
-    if (r.status === 200 && r.text.includes(`user-${rows - 1}`)) return;
+    let missing = 0;
+    for (const id of lastKeys) {
+      const r = await post(port, '/query-stream', { sql: `SELECT * FROM ${TABLE} WHERE ID = ${id};`, properties: {} });
+      if (r.status !== 200 || !r.text.includes(`"user-${id}"`)) missing++;
+    }
+    if (missing === 0) return ingestSeconds;
     await new Promise((res) => setTimeout(res, 200));
   }
   throw new Error('the table did not materialize within 120 s');

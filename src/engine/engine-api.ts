@@ -104,6 +104,8 @@ export interface QueryHandle {
    * of streams). `endReason` then says why.
    */
   readonly rows: AsyncIterable<QueryRow>;
+  /** Every row, when all were computed before the handle was returned (pull queries on tables). */
+  readonly completedRows?: readonly QueryRow[];
   endReason(): 'Limit Reached' | 'Query Completed' | 'Closed' | undefined;
   /** Stops the query and frees its resources; safe to call twice. */
   close(): void;
@@ -148,12 +150,17 @@ export interface EngineApi {
   execute(session: Session, sql: string): Promise<StatementOutcome[]>;
   /** Runs one SELECT as a pull or push query. Rejects with KsqlError before any row. */
   query(session: Session, sql: string): Promise<QueryHandle>;
-  /** Appends raw records to a topic (tests, /inserts-stream uses INSERT VALUES semantics instead). */
-  produce(topic: string, records: readonly ProduceOptions[]): Promise<void>;
   /** Runs one PRINT statement: the topic's raw records as text lines. Rejects with KsqlError. */
   print(session: Session, sql: string): Promise<PrintHandle>;
+  /** Appends raw records to a topic (tests, /inserts-stream uses INSERT VALUES semantics instead). */
+  produce(topic: string, records: readonly ProduceOptions[]): Promise<void>;
   /** Inserts one row into a stream or table, like INSERT INTO ... VALUES. */
   insertRow(session: Session, target: string, row: Readonly<Record<string, unknown>>): Promise<void>;
+  /**
+   * Inserts rows in order, each like `insertRow`, sharing one durable append. Stops at the first
+   * row that fails: resolves with how many rows (a prefix) were inserted and that row's error.
+   */
+  insertRows(session: Session, target: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<{ inserted: number; error?: unknown }>;
 
   source(name: string): SourceInfo | undefined;
   sources(): readonly SourceInfo[];

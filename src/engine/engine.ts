@@ -9,6 +9,7 @@ import { Catalog } from '../catalog/catalog.ts';
 import { KsqlError, statementError } from '../common/errors.ts';
 import { builtinFunctions } from '../functions/registry.ts';
 import type { FunctionRegistry } from '../functions/function-types.ts';
+import type { FunctionSet } from '../functions/function-registry.ts';
 import type { Log } from '../log/log.ts';
 import { selectLog } from './log-selection.ts';
 import { parseScript } from '../sql/parser.ts';
@@ -25,7 +26,7 @@ import type { QueryRunner, TaskRole } from './query-runner.ts';
 import { runTransientQuery } from './transient-query.ts';
 import { fastPull } from './pull-fast.ts';
 import { readTopicDecoded } from './read-topic.ts';
-import { insertRow } from './insert-values.ts';
+import { insertRow, insertRows } from './insert-values.ts';
 import { ProcessingLog, processingLogStreamStatement } from './processing-log.ts';
 import { printTopic, type PrintHandle } from './print-topic.ts';
 
@@ -40,6 +41,8 @@ export interface EngineOptions {
   readonly stateStores?: 'lmdb' | 'memory';
   /** Role of each persistent-query task on this server (HA cluster); default: every task active. */
   readonly taskRoles?: (taskId: string) => TaskRole;
+  /** Functions added to the built-in ones (ksqlDB's test-only UDFs, for the conformance runner only). */
+  readonly extraFunctions?: FunctionSet;
 }
 
 export async function openEngine(options: EngineOptions): Promise<EngineApi & Engine> {
@@ -50,7 +53,7 @@ export async function openEngine(options: EngineOptions): Promise<EngineApi & En
   const log = options.scheduling === 'manual' ? order.wrap(baseLog) : baseLog;
   const stores = options.stateStores === 'memory' ? memoryStores() : await openStateStores(join(options.dataDir, 'state'));
   const config = new Map(Object.entries(options.properties ?? {}));
-  const engine = new Engine(log, baseLog, stores, config, options.scheduling, order);
+  const engine = new Engine(log, baseLog, stores, config, options.scheduling, order, options.extraFunctions);
   if (options.taskRoles) engine.taskRoles = options.taskRoles;
   await engine.start();
   return engine;
@@ -76,14 +79,17 @@ export class Engine implements EngineApi, ExecutorHost {
   #forcedQueryId: string | undefined;
   #commandTimer: NodeJS.Timeout | undefined;
 
-  constructor(log: Log, baseLog: Log, stores: StateStoreFactory, config: Map<string, string>, scheduling: 'manual' | 'background', order: ArrivalOrder) {
+  constructor(
+    log: Log, baseLog: Log, stores: StateStoreFactory, config: Map<string, string>, scheduling: 'manual' | 'background', order: ArrivalOrder,
+    extraFunctions?: FunctionSet,
+  ) {
     this.log = log;
     this.#baseLog = baseLog;
     this.stores = stores;
     this.config = config;
     this.scheduling = scheduling;
     this.#order = order;
-    this.functions = builtinFunctions(Object.fromEntries(config));
+    this.functions = builtinFunctions(Object.fromEntries(config), extraFunctions);
   }
 
   /** Creates the command topic and replays it: the catalog and queries come back after a restart. */
@@ -257,6 +263,10 @@ export class Engine implements EngineApi, ExecutorHost {
 
   async insertRow(session: Session, target: string, row: Readonly<Record<string, unknown>>): Promise<void> {
     await insertRow(this, session, target, row);
+  }
+
+  insertRows(session: Session, target: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<{ inserted: number; error?: unknown }> {
+    return insertRows(this, session, target, rows);
   }
 
   source(name: string): SourceInfo | undefined {

@@ -66,57 +66,123 @@ function castable(from: string, to: string): boolean {
 
 /** Inserts a row given as column name -> runtime value (ROWTIME optional). */
 export async function writeRow(host: ExecutorHost, target: SourceInfo, row: Record<string, unknown>, _session: Session, text: string): Promise<void> {
+  const record = createRecordEncoder(target)(row, text);
+  const d = await host.log.describeTopic(target.topic);
+  if (!d) throw statementError(`Topic ${target.topic} does not exist.`, text);
+  await host.log.append(target.topic, [withPartition(record, d.partitions)]);
+}
+
+interface EncodedRow {
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly timestamp: number;
+}
+
+/** Serializes rows for `target` (serdes created once); throws KsqlError for a row that cannot be written. */
+function createRecordEncoder(target: SourceInfo): (row: Record<string, unknown>, text: string) => EncodedRow {
   const keyCols = target.schema.key;
   const valueCols: Column[] = target.schema.value.filter((c) => c.namespace === 'VALUE');
   const keySerde = createKeySerde(target.keyFormat, keyCols);
   const valueSerde = createValueSerde(target.valueFormat, valueCols);
-  const key = keyCols.map((c) => row[c.name] ?? null);
-  if (target.type === 'TABLE' && key.some((k) => k === null)) {
-    throw statementError(`Failed to insert values into '${target.name}'. Value for primary key column(s) ${keyCols.map((c) => c.name).join(', ')} is required for tables`, text);
-  }
-  const value = valueCols.map((c) => row[c.name] ?? null);
-  let keyBytes: Uint8Array | null;
-  let valueBytes: Uint8Array | null;
-  try {
-    keyBytes = keyCols.length === 0 ? null : keySerde.serialize(key, undefined, target.topic);
-    valueBytes = valueSerde.serialize(value, target.topic);
-  } catch (e) {
-    throw statementError(`Failed to insert values into '${target.name}'. ${(e as Error).message}`, text);
-  }
-  let timestamp: number;
-  const rt = row.ROWTIME;
-  if (rt === undefined || rt === null) {
-    timestamp = Date.now();
-  } else if (typeof rt === 'string') {
-    timestamp = parseTimestamp(rt) ?? Date.now();
-  } else {
-    timestamp = Number(rt as bigint);
-  }
-  if (target.timestampColumn && row[target.timestampColumn] !== undefined && row[target.timestampColumn] !== null && (rt === undefined || rt === null)) {
-    const v = row[target.timestampColumn];
-    timestamp = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : timestamp;
-  }
-  const d = await host.log.describeTopic(target.topic);
-  if (!d) throw statementError(`Topic ${target.topic} does not exist.`, text);
-  const partition = keyBytes === null ? 0 : partitionForKey(keyBytes, d.partitions);
-  await host.log.append(target.topic, [{ partition, key: keyBytes, value: valueBytes, timestamp, headers: [] }]);
+  return (row, text) => {
+    const key = keyCols.map((c) => row[c.name] ?? null);
+    if (target.type === 'TABLE' && key.some((k) => k === null)) {
+      throw statementError(`Failed to insert values into '${target.name}'. Value for primary key column(s) ${keyCols.map((c) => c.name).join(', ')} is required for tables`, text);
+    }
+    const value = valueCols.map((c) => row[c.name] ?? null);
+    let keyBytes: Uint8Array | null;
+    let valueBytes: Uint8Array | null;
+    try {
+      keyBytes = keyCols.length === 0 ? null : keySerde.serialize(key, undefined, target.topic);
+      valueBytes = valueSerde.serialize(value, target.topic);
+    } catch (e) {
+      throw statementError(`Failed to insert values into '${target.name}'. ${(e as Error).message}`, text);
+    }
+    let timestamp: number;
+    const rt = row.ROWTIME;
+    if (rt === undefined || rt === null) {
+      timestamp = Date.now();
+    } else if (typeof rt === 'string') {
+      timestamp = parseTimestamp(rt) ?? Date.now();
+    } else {
+      timestamp = Number(rt as bigint);
+    }
+    if (target.timestampColumn && row[target.timestampColumn] !== undefined && row[target.timestampColumn] !== null && (rt === undefined || rt === null)) {
+      const v = row[target.timestampColumn];
+      timestamp = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : timestamp;
+    }
+    return { key: keyBytes, value: valueBytes, timestamp };
+  };
+}
+
+function withPartition(r: EncodedRow, partitions: number) {
+  const partition = r.key === null ? 0 : partitionForKey(r.key, partitions);
+  return { partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: [] };
 }
 
 export async function insertRow(host: ExecutorHost, session: Session, targetName: string, input: Readonly<Record<string, unknown>>): Promise<void> {
+  const { error } = await insertRows(host, session, targetName, [input]);
+  if (error !== undefined) throw error;
+}
+
+/** How far `insertRows` got: rows before `inserted` are durable; `error` is why row `inserted` was not. */
+export interface InsertRowsOutcome {
+  readonly inserted: number;
+  readonly error?: unknown;
+}
+
+/**
+ * Inserts rows (JSON values from /inserts-stream) in order with one log append, so a batch shares
+ * one durability wait (fsync) instead of paying one per row. Rows are converted and serialized
+ * first; the first one that fails stops the batch, and only the rows before it are appended.
+ */
+export async function insertRows(host: ExecutorHost, _session: Session, targetName: string, inputs: readonly Readonly<Record<string, unknown>>[]): Promise<InsertRowsOutcome> {
   const target = host.catalog.source(targetName.toUpperCase()) ?? host.catalog.source(targetName);
-  if (!target) throw statementError(`Cannot insert values into an unknown stream/table: ${targetName}`);
-  const row: Record<string, unknown> = {};
+  if (!target) return { inserted: 0, error: statementError(`Cannot insert values into an unknown stream/table: ${targetName}`) };
+  const resolve = createColumnResolver(target);
+  const encode = createRecordEncoder(target);
+  const encoded: EncodedRow[] = [];
+  let error: unknown;
+  for (const input of inputs) {
+    try {
+      encoded.push(encode(toRuntimeRow(input, resolve), ''));
+    } catch (e) {
+      error = e;
+      break;
+    }
+  }
+  if (encoded.length === 0) return { inserted: 0, error };
+  const d = await host.log.describeTopic(target.topic);
+  if (!d) return { inserted: 0, error: statementError(`Topic ${target.topic} does not exist.`) };
+  try {
+    await host.log.append(target.topic, encoded.map((r) => withPartition(r, d.partitions)));
+  } catch (e) {
+    return { inserted: 0, error: e };
+  }
+  return { inserted: encoded.length, error };
+}
+
+/** Field name as sent -> the target's column: exact name first, then case-insensitively. */
+function createColumnResolver(target: SourceInfo): (name: string) => Column | undefined {
   const all = [...target.schema.key, ...target.schema.value];
+  const exact = new Map(all.map((c) => [c.name, c]));
+  const upper = new Map<string, Column>();
+  for (const c of all) if (!upper.has(c.name.toUpperCase())) upper.set(c.name.toUpperCase(), c);
+  return (name) => exact.get(name) ?? upper.get(name.toUpperCase());
+}
+
+function toRuntimeRow(input: Readonly<Record<string, unknown>>, column: (name: string) => Column | undefined): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {
-    const col = all.find((c) => c.name === k) ?? all.find((c) => c.name.toUpperCase() === k.toUpperCase());
     if (k.toUpperCase() === 'ROWTIME') {
       row.ROWTIME = v;
       continue;
     }
+    const col = column(k);
     if (!col) throw statementError(`Column name ${k} does not exist.`);
     row[col.name] = v === null ? null : coerceJson(v, col);
   }
-  await writeRow(host, target, row, session, '');
+  return row;
 }
 
 /** Converts a JSON value from /inserts-stream into the runtime value for a column. */

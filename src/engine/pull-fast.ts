@@ -9,7 +9,8 @@ import type { Task } from '../runtime/task.ts';
 import { pullRouting } from './pull-query.ts';
 import type { ExecutorHost } from './statement-executor.ts';
 import type { QueryRunner } from './query-runner.ts';
-import { coerceStrict, type PullAccess } from './pull-where.ts';
+import { completedPullHandle } from './pull-handle.ts';
+import { coerceStrict } from './pull-where.ts';
 
 /** `<prefix> WHERE <column> = <literal> [;]`, the literal an integer, decimal or string. */
 const SHAPE = /^(\s*SELECT\s[\s\S]*?\sWHERE\s+(?:`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)\s*=\s*)(-?\d+(?:\.\d+)?|'(?:[^']|'')*')\s*;?\s*$/i;
@@ -23,7 +24,8 @@ export interface PreparedPull {
   readonly tasks: readonly Task[];
   readonly columns: readonly QueryColumn[];
   readonly keyType: SqlType;
-  readonly read: (access: PullAccess, limit: number | undefined) => QueryRow[];
+  /** The rows of one key (the literal converted to the key column's type). */
+  readonly lookup: (key: readonly unknown[]) => QueryRow[];
 }
 
 const MAX_SHAPES = 1000;
@@ -45,6 +47,8 @@ function literalValue(literal: string, kind: LiteralKind): { value: unknown; typ
     const d = Decimal.parse(literal);
     return { value: d, type: decimalType(Math.max(d.precision(), d.scale, 1), d.scale) };
   }
+  // Up to 9 digits always fits an INTEGER: skip the BigInt (`| 0` turns -0 into 0, as BigInt does).
+  if (literal.length <= (literal.startsWith('-') ? 10 : 9)) return { value: Number(literal) | 0, type: INTEGER };
   const v = BigInt(literal);
   if (v >= -2147483648n && v <= 2147483647n) return { value: Number(v), type: INTEGER };
   if (v >= -9223372036854775808n && v <= 9223372036854775807n) return { value: v, type: BIGINT };
@@ -79,17 +83,6 @@ export function fastPull(host: ExecutorHost, session: Session, sql: string): Que
   const key = lit ? coerceStrict(lit.value, lit.type, entry.keyType) : undefined;
   // Conversion errors are reported by the full path, with ksqlDB's message.
   if (key === undefined) return undefined;
-  const rows = entry.read({ kind: 'lookup', keys: [{ key: [key], starts: { lo: undefined, hi: undefined } }] }, undefined);
-  let closed = false;
-  return {
-    queryId: `query_${Date.now()}`, kind: 'pull', columns: entry.columns,
-    rows: (async function* () {
-      for (const r of rows) {
-        if (closed) return;
-        yield r;
-      }
-    })(),
-    endReason: () => 'Query Completed',
-    close: () => { closed = true; },
-  };
+  const rows = entry.lookup([key]);
+  return completedPullHandle(`query_${Date.now()}`, entry.columns, rows, 'Query Completed');
 }

@@ -13,12 +13,14 @@ import type { Step } from '../plan/steps.ts';
 import type { Expr, Query } from '../sql/ast.ts';
 import { compileExpr } from '../runtime/expression-compiler.ts';
 import { MATERIALIZE_STORE } from '../runtime/operators/sink.ts';
+import { partitionForKey } from '../runtime/partitioner.ts';
 import { TaskStore } from '../runtime/task-store.ts';
 import type { QueryRunner } from './query-runner.ts';
 import type { QueryColumn, QueryHandle, QueryRow, Session, SourceInfo } from './engine-api.ts';
 import type { ExecutorHost } from './statement-executor.ts';
 import { analyzeWhere, JAVA_OP, type PullAccess, type PullColumn } from './pull-where.ts';
 import { rememberPull } from './pull-fast.ts';
+import { completedPullHandle } from './pull-handle.ts';
 import { ksqlScanOrder, locateKeyPartitions, partitioningOf, type KeyPartitioning } from './pull-locate.ts';
 
 const HELP = ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
@@ -229,20 +231,9 @@ export async function pullFromTable(host: ExecutorHost, plan: PlannedQuery, quer
   if (!routing && access.kind === 'lookup' && access.keys.length === 1 && query.limit === undefined && isKeyEqualsLiteral(query.where, table)) {
     // The lookup is the whole WHERE: the prepared reader must not keep this literal's filter.
     const unfiltered = tableReader(runner, { ...plan, root: withoutFilters(plan.root) }, source);
-    rememberPull(text, { source: table, runner, columns, keyType: table.schema.key[0]!.type, tasks: [...runner.tasks()], read: unfiltered.read });
+    rememberPull(text, { source: table, runner, columns, keyType: table.schema.key[0]!.type, tasks: [...runner.tasks()], lookup: (key) => unfiltered.lookupOne(key) });
   }
-  let closed = false;
-  return {
-    queryId, kind: 'pull', columns,
-    rows: (async function* () {
-      for (const r of rows) {
-        if (closed) return;
-        yield r;
-      }
-    })(),
-    endReason: () => (query.limit !== undefined && rows.length >= query.limit ? 'Limit Reached' : 'Query Completed'),
-    close: () => { closed = true; },
-  };
+  return completedPullHandle(queryId, columns, rows, query.limit !== undefined && rows.length >= query.limit ? 'Limit Reached' : 'Query Completed');
 }
 
 function withoutFilters(step: Step): Step {
@@ -357,6 +348,23 @@ export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Ste
 
   return {
     partitioning,
+    /**
+     * The rows for one whole key: what `read` returns for a lookup of it without LIMIT, with the
+     * key encoded once and no lookup bookkeeping (prepared pull queries).
+     */
+    lookupOne(key: readonly unknown[]): QueryRow[] {
+      if (windowed) return this.read({ kind: 'lookup', keys: [{ key, starts: { lo: undefined, hi: undefined } }] }, undefined);
+      const bytes = TaskStore.keyOf(key);
+      const rows: QueryRow[] = [];
+      const visit = (p: number): void => {
+        const v = stores.get(p)?.get(bytes) as unknown[] | null | undefined;
+        const r = v ? evaluate(v) : undefined;
+        if (r) rows.push({ values: r });
+      };
+      if (partitioning.kind === 'key-bytes') visit(partitionForKey(bytes, partitioning.partitions));
+      else for (let p = 0; p < partitioning.partitions; p++) visit(p);
+      return rows;
+    },
     read(access: PullAccess, limit: number | undefined): QueryRow[] {
       const found = candidates(access);
       if (limit !== undefined && access.kind !== 'lookup') {

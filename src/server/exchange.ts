@@ -1,10 +1,12 @@
-// One request/response pair, the same for HTTP/1.1 and HTTP/2 (Node's compatibility API underneath):
+// One request/response pair, the same for HTTP/1.1 (node:http) and HTTP/2 (raw streams, or Node's
+// compatibility API):
 // reading a bounded body, sending JSON or text, starting a streamed response, and noticing a client
 // that disconnects before the response is complete.
 
 import type http from 'node:http';
 import type http2 from 'node:http2';
 import type { Readable } from 'node:stream';
+import { Http2StreamResponse } from './http2-stream-response.ts';
 import { ResponseOutput, type RawResponse } from './response-output.ts';
 
 export class BodyTooLargeError extends Error {
@@ -15,32 +17,65 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
-type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+/** Paths URL parsing would leave unchanged: no dot segments, escapes, doubled or trailing oddities. */
+const PLAIN_PATH = /^(?=\/)(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*\/?$/;
+
+/** What the request line and headers say, whichever protocol carried them. */
+export interface RequestHead {
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly isHttp2: boolean;
+}
+
+/** The response members used here: http.ServerResponse, Http2ServerResponse or Http2StreamResponse. */
+interface AnyResponse extends RawResponse {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string | number>): unknown;
+  setHeader(name: string, value: string): unknown;
+  flushHeaders(): void;
+  on(event: 'close', listener: () => void): unknown;
+}
 
 export class Exchange {
   readonly method: string;
   readonly path: string;
-  readonly query: URLSearchParams;
   readonly isHttp2: boolean;
   readonly request: Readable;
   /** Received on the internal listener (`ksql.internal.listener`), where peers call. */
   internalListener = false;
-  readonly #req: AnyRequest;
+  readonly #headers: http.IncomingHttpHeaders;
   readonly #res: AnyResponse;
   #output: ResponseOutput | undefined;
   #aborted = false;
   readonly #abortListeners: (() => void)[] = [];
+  readonly #search: string;
+  #query: URLSearchParams | undefined;
 
-  constructor(req: AnyRequest, res: AnyResponse) {
-    this.#req = req;
+  /** A request from node:http (or HTTP/2's compatibility API). */
+  static fromHttp(req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse): Exchange {
+    const head = { method: req.method, url: req.url, headers: req.headers, isHttp2: req.httpVersionMajor === 2 };
+    return new Exchange(head, req as Readable, res as unknown as AnyResponse);
+  }
+
+  /** A request on a raw HTTP/2 stream: the stream is the body, the response is written on it. */
+  static fromHttp2Stream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Exchange {
+    const head = { method: headers[':method'], url: headers[':path'], headers, isHttp2: true };
+    return new Exchange(head, stream, new Http2StreamResponse(stream));
+  }
+
+  constructor(head: RequestHead, body: Readable, res: AnyResponse) {
+    this.#headers = head.headers;
     this.#res = res;
-    this.request = req as Readable;
-    this.method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    this.path = url.pathname;
-    this.query = url.searchParams;
-    this.isHttp2 = req.httpVersionMajor === 2;
+    this.request = body;
+    this.method = head.method ?? 'GET';
+    const target = head.url ?? '/';
+    // Plain paths (every route's shape) skip URL parsing; anything else is normalised by URL.
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    this.path = PLAIN_PATH.test(path) ? path : new URL(target, 'http://localhost').pathname;
+    this.#search = q < 0 ? '' : target.slice(q);
+    this.isHttp2 = head.isHttp2;
     res.on('close', () => {
       // 'close' before we ended the response means the client reset the stream or dropped the
       // connection (writableFinished is no use here: HTTP/2's compat response reports true on a reset).
@@ -52,8 +87,13 @@ export class Exchange {
     });
   }
 
+  /** The query string's parameters (parsed on first use). */
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.#search));
+  }
+
   header(name: string): string | undefined {
-    const v = this.#req.headers[name.toLowerCase()];
+    const v = this.#headers[name.toLowerCase()];
     return Array.isArray(v) ? v.join(', ') : v;
   }
 
@@ -90,7 +130,7 @@ export class Exchange {
       };
       req.on('data', onData);
       req.once('end', () => {
-        if (size <= limit) resolve(Buffer.concat(chunks));
+        if (size <= limit) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
       });
       req.once('error', reject);
       this.onAbort(() => reject(new Error('client disconnected')));
@@ -105,23 +145,32 @@ export class Exchange {
     if (this.#aborted || this.#res.headersSent) return;
     const headers: Record<string, string | number> = { ...extraHeaders, 'content-length': Buffer.byteLength(text) };
     if (contentType !== undefined) headers['content-type'] = contentType;
-    (this.#res as http.ServerResponse).writeHead(status, headers);
+    this.#res.writeHead(status, headers);
     this.#res.end(text);
   }
 
   /** Adds a header to the response about to be sent. */
   setHeader(name: string, value: string): void {
-    if (!this.#res.headersSent) (this.#res as http.ServerResponse).setHeader(name, value);
+    if (!this.#res.headersSent) this.#res.setHeader(name, value);
   }
 
-  /** Sends the status line and headers now and returns the writer for the body. */
-  startStream(status: number, contentType: string | undefined): ResponseOutput {
-    const res = this.#res as http.ServerResponse;
+  /**
+   * Returns the writer for a streamed body. The status line and headers go out now, or with
+   * `defer` together with the first body bytes (see ResponseOutput); `coalesce` lets HTTP/2 put
+   * the held chunks in one DATA frame.
+   */
+  startStream(status: number, contentType: string | undefined, defer?: { coalesce: boolean }): ResponseOutput {
+    const res = this.#res;
     const headers: Record<string, string> = {};
     if (contentType !== undefined) headers['content-type'] = contentType;
-    res.writeHead(status, headers);
-    res.flushHeaders();
-    this.#output = new ResponseOutput(this.#res as unknown as RawResponse, this.isHttp2);
+    const begin = () => {
+      if (!res.headersSent) res.writeHead(status, headers);
+    };
+    if (!defer) {
+      begin();
+      res.flushHeaders();
+    }
+    this.#output = new ResponseOutput(this.#res, this.isHttp2, defer && { begin, coalesce: defer.coalesce });
     if (this.#aborted) this.#output.markClosed();
     return this.#output;
   }
@@ -129,7 +178,8 @@ export class Exchange {
   /** Gives up on the response (slow client that stopped reading, shutdown). */
   destroy(): void {
     this.#output?.markClosed();
-    if (this.isHttp2) (this.#res as http2.Http2ServerResponse).stream.close(0x8 /* CANCEL */);
-    else (this.#res as http.ServerResponse).destroy();
+    if (this.#res instanceof Http2StreamResponse) this.#res.destroy();
+    else if (this.isHttp2) (this.#res as unknown as http2.Http2ServerResponse).stream.close(0x8 /* CANCEL */);
+    else this.#res.destroy();
   }
 }

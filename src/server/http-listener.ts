@@ -22,7 +22,14 @@ export interface DualProtocolServer {
   readonly sessions: ReadonlySet<http2.ServerHttp2Session>;
 }
 
-export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: UpgradeListener): DualProtocolServer {
+/** HTTP/2 requests as raw streams (no compatibility request/response objects). */
+export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
+
+/**
+ * `onStream`, when given, receives HTTP/2 requests as raw streams instead of `onRequest`'s
+ * compatibility objects.
+ */
+export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: UpgradeListener, onStream?: StreamListener): DualProtocolServer {
   const http1 = http.createServer({ keepAlive: true }, onRequest);
   // Streaming responses (push queries) can be idle for a long time; no request/headers timeouts.
   http1.requestTimeout = 0;
@@ -34,7 +41,8 @@ export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: 
     else socket.destroy();
   });
 
-  const h2 = http2.createServer({}, onRequest);
+  const h2 = onStream ? http2.createServer({}) : http2.createServer({}, onRequest);
+  if (onStream) h2.on('stream', onStream);
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on('session', (s: http2.ServerHttp2Session) => {
     sessions.add(s);

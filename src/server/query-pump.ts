@@ -3,18 +3,26 @@
 // row). Pull queries wait for the client instead (their rows are already computed). A client that
 // disconnects closes its query at once.
 
-import type { QueryHandle } from '../engine/engine-api.ts';
+import type { QueryHandle, QueryRow } from '../engine/engine-api.ts';
 import type { ServerContext } from './context.ts';
 import type { Exchange } from './exchange.ts';
 import { genericError, SERVER_ERROR, streamError } from './wire/errors.ts';
+import { DELIMITED } from './wire/media-types.ts';
 import type { QueryWriter } from './wire/query-formats.ts';
 
 /** Pull-query output waits for the client once this much is queued. */
 const PULL_HIGH_WATER_BYTES = 64 * 1024;
 
+/** Pull results up to this many rows are written in one step, without iterating asynchronously. */
+const COMPLETED_ROWS_AT_ONCE = 100;
+
 /** `onQueryClosed` runs as soon as the query is closed, before the rest of the output is flushed. */
 export async function pumpQuery(ctx: ServerContext, ex: Exchange, handle: QueryHandle, writer: QueryWriter, onQueryClosed: () => void): Promise<void> {
-  const out = ex.startStream(200, writer.contentType);
+  const done = handle.completedRows;
+  if (done !== undefined && done.length <= COMPLETED_ROWS_AT_ONCE) return writeCompleted(ex, handle, done, writer, onQueryClosed);
+  // A pull query's rows are computed already: its response goes out in one piece (one write; on
+  // HTTP/2 one DATA frame, except delimited lines, which clients read one frame at a time).
+  const out = ex.startStream(200, writer.contentType, handle.kind === 'pull' ? pullDefer(writer) : undefined);
   const abort = () => handle.close();
   ex.onAbort(abort);
   ctx.openStreams.add(abort);
@@ -61,4 +69,20 @@ export async function pumpQuery(ctx: ServerContext, ex: Exchange, handle: QueryH
   }
   await out.end();
   if (timer) clearTimeout(timer);
+}
+
+/** Pull responses wait for their first bytes, and share one HTTP/2 frame unless delimited. */
+function pullDefer(writer: QueryWriter): { coalesce: boolean } {
+  return { coalesce: writer.contentType !== DELIMITED };
+}
+
+/** A small pull result already computed: the whole response in one go, nothing to wait for but the socket. */
+function writeCompleted(ex: Exchange, handle: QueryHandle, rows: readonly QueryRow[], writer: QueryWriter, onQueryClosed: () => void): Promise<void> {
+  handle.close();
+  onQueryClosed();
+  const out = ex.startStream(200, writer.contentType, pullDefer(writer));
+  out.writeAll(writer.header());
+  for (const r of rows) out.writeAll(writer.row(r));
+  out.writeAll(writer.end());
+  return out.end();
 }

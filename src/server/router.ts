@@ -22,24 +22,62 @@ export interface Route {
   readonly handler: Handler;
 }
 
+/** Bound on the Accept memo of a route, so odd headers cannot grow it without limit. */
+const ACCEPT_MEMO_LIMIT = 64;
+
+interface Candidate {
+  readonly entry: Entry;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+interface Entry {
+  readonly route: Route;
+  readonly segments: string[];
+  /** Accept header -> negotiation outcome; requests repeat the same few headers. */
+  readonly negotiated: Map<string | undefined, ReturnType<typeof negotiate>>;
+}
+
 export class Router {
-  readonly #routes: { route: Route; segments: string[] }[];
+  readonly #routes: Entry[];
+  /** `METHOD path` -> the routes that match it, for paths that match only parameter-free routes. */
+  readonly #byPath = new Map<string, Candidate[]>();
 
   constructor(routes: readonly Route[]) {
-    this.#routes = routes.map((route) => ({ route, segments: split(route.path) }));
+    this.#routes = routes.map((route) => ({ route, segments: split(route.path), negotiated: new Map() }));
   }
 
   match(method: string, path: string, acceptHeader: string | undefined): { route: Route; match: RouteMatch } | undefined {
-    const parts = split(path);
-    for (const { route, segments } of this.#routes) {
-      if (route.method !== method) continue;
-      const params = matchPath(segments, parts);
-      if (!params) continue;
-      const n = negotiate(acceptHeader, route.produces ?? [], route.wildcardPreference);
+    for (const { entry, params } of this.#candidates(method, path)) {
+      let n = entry.negotiated.get(acceptHeader);
+      if (!n) {
+        n = negotiate(acceptHeader, entry.route.produces ?? [], entry.route.wildcardPreference);
+        if (entry.negotiated.size < ACCEPT_MEMO_LIMIT) entry.negotiated.set(acceptHeader, n);
+      }
       if (!n.matched) continue;
-      return { route, match: { params, accept: n.type } };
+      return { route: entry.route, match: { params, accept: n.type } };
     }
     return undefined;
+  }
+
+  /** Routes whose method and path match, in declaration order, with their path parameters. */
+  #candidates(method: string, path: string): readonly Candidate[] {
+    const key = `${method} ${path}`;
+    const memo = this.#byPath.get(key);
+    if (memo) return memo;
+    const parts = split(path);
+    const out: Candidate[] = [];
+    let hasParams = false;
+    for (const entry of this.#routes) {
+      if (entry.route.method !== method) continue;
+      const params = matchPath(entry.segments, parts);
+      if (!params) continue;
+      hasParams ||= entry.segments.some((seg) => seg.startsWith(':'));
+      out.push({ entry, params });
+    }
+    // Only paths that match parameter-free routes are remembered: there are few of them, and the
+    // outcome is the same for every request.
+    if (out.length > 0 && !hasParams) this.#byPath.set(key, out);
+    return out;
   }
 }
 

@@ -41,17 +41,18 @@ export async function startServer(engine: EngineApi, config: ServerConfig): Prom
   const wiring: { ctx?: ServerContext; router?: Router; ws?: WsQueryEndpoint } = {};
 
   const listen = async (host: string, port: number, internal: boolean) => {
+    const handle = (ex: Exchange) => {
+      ex.internalListener = internal;
+      if (!wiring.ctx || !wiring.router) return ex.sendText(503, '', undefined);
+      dispatch(wiring.ctx, wiring.router, ex);
+    };
     const d = createDualProtocolServer(
-      (req, res) => {
-        const ex = new Exchange(req, res);
-        ex.internalListener = internal;
-        if (!wiring.ctx || !wiring.router) return ex.sendText(503, '', undefined);
-        dispatch(wiring.ctx, wiring.router, ex);
-      },
+      (req, res) => handle(Exchange.fromHttp(req, res)),
       (req: http.IncomingMessage, socket, head) => {
         if (wiring.ws) wiring.ws.handleUpgrade(req, socket, head);
         else socket.destroy();
       },
+      (stream, headers) => handle(Exchange.fromHttp2Stream(stream, headers)),
     );
     await new Promise<void>((resolve, reject) => {
       d.net.once('error', reject);

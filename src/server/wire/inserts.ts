@@ -41,11 +41,26 @@ export function createAckWriter(format: 'delimited' | 'json'): AckWriter {
 /**
  * Parses one row line. Numbers are read losslessly where a double would lose digits: a DECIMAL
  * column gets the number's exact source text (the engine casts text to DECIMAL exactly, as for a JSON
- * string) and a BIGINT column an exact bigint; other values stay as JSON gives them.
+ * string) and a BIGINT column beyond 2^53 an exact bigint (a safe integer stays a number, which the
+ * engine converts exactly); other values stay as JSON gives them.
  * Only top-level fields are typed here; nested values are left to the engine.
  * Throws SyntaxError on malformed JSON or a non-object.
  */
 export function parseInsertRow(line: string, columnType: (name: string) => SqlType | undefined): Record<string, unknown> {
+  // Most rows need no source text: a plain parse, unless a number must be re-read losslessly.
+  const plain: unknown = JSON.parse(line);
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) throw new SyntaxError('row is not a JSON object');
+  let lossless = false;
+  for (const [key, v] of Object.entries(plain)) {
+    if (typeof v !== 'number') continue;
+    const t = columnType(key);
+    // A BIGINT that is a safe integer converts exactly later on; DECIMALs keep their digits as written.
+    if (t?.kind === 'DECIMAL' || (t?.kind === 'BIGINT' && !Number.isSafeInteger(v))) lossless = true;
+  }
+  return lossless ? parseLossless(line, columnType) : plain as Record<string, unknown>;
+}
+
+function parseLossless(line: string, columnType: (name: string) => SqlType | undefined): Record<string, unknown> {
   // The reviver sees each number's source text; remember it per holder object and key.
   const sources = new WeakMap<object, Map<string, string>>();
   const reviver = function (this: unknown, key: string, v: unknown, context?: { source?: string }): unknown {

@@ -26,18 +26,29 @@ export interface QueryWriter {
   end(): string[];
 }
 
+// The column part of a header, by column list: repeated queries (prepared pull queries) share one
+// column list, so their headers differ only in the query id.
+const columnsJson = new WeakMap<readonly QueryColumn[], string>();
+const schemaJson = new WeakMap<readonly QueryColumn[], string>();
+
 /** QueryResponseMetadata: `{"queryId":...,"columnNames":[...],"columnTypes":[...]}`. */
 export function metadataJson(meta: QueryMeta): string {
-  return JSON.stringify({
-    queryId: meta.queryId,
-    columnNames: meta.columns.map((c) => c.name),
-    columnTypes: meta.columns.map((c) => formatType(c.type)),
-  });
+  let columns = columnsJson.get(meta.columns);
+  if (columns === undefined) {
+    columns = `"columnNames":${JSON.stringify(meta.columns.map((c) => c.name))},"columnTypes":${JSON.stringify(meta.columns.map((c) => formatType(c.type)))}`;
+    columnsJson.set(meta.columns, columns);
+  }
+  return `{"queryId":${JSON.stringify(meta.queryId)},${columns}}`;
 }
 
 /** StreamedRow elements. */
 export function streamedHeader(meta: QueryMeta): string {
-  return JSON.stringify({ header: { queryId: meta.queryId, schema: headerSchema(meta.columns) } });
+  let schema = schemaJson.get(meta.columns);
+  if (schema === undefined) {
+    schema = JSON.stringify(headerSchema(meta.columns));
+    schemaJson.set(meta.columns, schema);
+  }
+  return `{"header":{"queryId":${JSON.stringify(meta.queryId)},"schema":${schema}}}`;
 }
 
 export function streamedRow(row: QueryRow, columns: readonly QueryColumn[]): string {
