@@ -102,65 +102,29 @@ export class RestClient {
     const req = this.request('POST', '/query-stream', payload, { accept: DELIMITED, agent: false });
     let queryId: string | undefined;
     let closed = false;
-    const done = new Promise<QueryEnd>((resolve, reject) => {
-      req.on('error', (err) => (closed ? resolve({ kind: 'closed' }) : reject(err)));
-      req.on('response', (res) => {
-        if (res.statusCode !== 200) {
-          readAll(res).then((text) => reject(errorFromBody(res.statusCode ?? 0, text)), reject);
-          return;
+    let sawHeader = false;
+    let inStreamError: RestError | undefined;
+    const done = streamLines(req, payload, {
+      line: (line) => {
+        if (line.trim() === '' || inStreamError || closed) return;
+        const value: unknown = JSON.parse(line);
+        if (Array.isArray(value)) {
+          handlers.onRow(value);
+        } else if (isObject(value) && !sawHeader && Array.isArray(value.columnNames)) {
+          sawHeader = true;
+          queryId = typeof value.queryId === 'string' ? value.queryId : undefined;
+          handlers.onHeader({
+            queryId,
+            columnNames: value.columnNames as string[],
+            columnTypes: Array.isArray(value.columnTypes) ? (value.columnTypes as string[]) : [],
+          });
+        } else if (isObject(value) && typeof value.message === 'string') {
+          inStreamError = errorFromJson(200, value);
         }
-        let pending = '';
-        let sawHeader = false;
-        let inStreamError: RestError | undefined;
-        const handleLine = (line: string): void => {
-          if (line.trim() === '' || inStreamError || closed) return;
-          const value: unknown = JSON.parse(line);
-          if (Array.isArray(value)) {
-            handlers.onRow(value);
-          } else if (isObject(value) && !sawHeader && Array.isArray(value.columnNames)) {
-            sawHeader = true;
-            queryId = typeof value.queryId === 'string' ? value.queryId : undefined;
-            handlers.onHeader({
-              queryId,
-              columnNames: value.columnNames as string[],
-              columnTypes: Array.isArray(value.columnTypes) ? (value.columnTypes as string[]) : [],
-            });
-          } else if (isObject(value) && typeof value.message === 'string') {
-            inStreamError = errorFromJson(200, value);
-          }
-          // Anything else (continuation / consistency tokens) does not concern the shell.
-        };
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          pending += chunk;
-          let nl: number;
-          try {
-            while ((nl = pending.indexOf('\n')) >= 0) {
-              handleLine(pending.slice(0, nl));
-              pending = pending.slice(nl + 1);
-            }
-          } catch (err) {
-            req.destroy();
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-        res.on('end', () => {
-          try {
-            handleLine(pending);
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-            return;
-          }
-          if (inStreamError) resolve({ kind: 'error', error: inStreamError });
-          else resolve({ kind: closed ? 'closed' : 'completed' });
-        });
-        res.on('error', (err) => (closed ? resolve({ kind: 'closed' }) : reject(err)));
-        res.on('close', () => {
-          if (closed) resolve({ kind: 'closed' });
-        });
-      });
-    });
-    req.end(payload);
+        // Anything else (continuation / consistency tokens) does not concern the shell.
+      },
+      ended: () => (inStreamError ? { kind: 'error', error: inStreamError } : { kind: closed ? 'closed' : 'completed' }),
+    }, () => closed);
     return {
       done,
       close: async () => {
@@ -182,35 +146,12 @@ export class RestClient {
     const payload = JSON.stringify({ ksql: sql, streamsProperties: request.properties, sessionVariables: request.variables });
     const req = this.request('POST', '/query', payload, { accept: 'application/json', agent: false });
     let closed = false;
-    const done = new Promise<QueryEnd>((resolve, reject) => {
-      req.on('error', (err) => (closed ? resolve({ kind: 'closed' }) : reject(err)));
-      req.on('response', (res) => {
-        if (res.statusCode !== 200) {
-          readAll(res).then((text) => reject(errorFromBody(res.statusCode ?? 0, text)), reject);
-          return;
-        }
-        let pending = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          pending += chunk;
-          let nl: number;
-          while ((nl = pending.indexOf('\n')) >= 0) {
-            const line = pending.slice(0, nl);
-            pending = pending.slice(nl + 1);
-            if (line !== '' && !closed) onLine(line);
-          }
-        });
-        res.on('end', () => {
-          if (pending !== '' && !closed) onLine(pending);
-          resolve({ kind: closed ? 'closed' : 'completed' });
-        });
-        res.on('error', (err) => (closed ? resolve({ kind: 'closed' }) : reject(err)));
-        res.on('close', () => {
-          if (closed) resolve({ kind: 'closed' });
-        });
-      });
-    });
-    req.end(payload);
+    const done = streamLines(req, payload, {
+      line: (line) => {
+        if (line !== '' && !closed) onLine(line);
+      },
+      ended: () => ({ kind: closed ? 'closed' : 'completed' }),
+    }, () => closed);
     return {
       done,
       close: () => {
@@ -260,6 +201,61 @@ export class RestClient {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** What a streamed response's lines go to. */
+interface LineSink {
+  /** Called for each line (and the unterminated rest at the end); throwing fails the query. */
+  line(line: string): void;
+  /** How the stream ended, once the response is complete. */
+  ended(): QueryEnd;
+}
+
+/** Sends `req` and splits its 200 response into lines; a non-200 answer rejects with its error. */
+function streamLines(req: http.ClientRequest, payload: string, sink: LineSink, isClosed: () => boolean): Promise<QueryEnd> {
+  const done = new Promise<QueryEnd>((resolve, reject) => {
+    const fail = (err: unknown): void => {
+      req.destroy();
+      reject(err instanceof Error ? err : new Error(String(err)));
+    };
+    req.on('error', (err) => (isClosed() ? resolve({ kind: 'closed' }) : reject(err)));
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) {
+        readAll(res).then((text) => reject(errorFromBody(res.statusCode ?? 0, text)), reject);
+        return;
+      }
+      let pending = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        pending += chunk;
+        let nl: number;
+        try {
+          while ((nl = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, nl);
+            pending = pending.slice(nl + 1);
+            sink.line(line);
+          }
+        } catch (err) {
+          fail(err);
+        }
+      });
+      res.on('end', () => {
+        try {
+          sink.line(pending);
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        resolve(sink.ended());
+      });
+      res.on('error', (err) => (isClosed() ? resolve({ kind: 'closed' }) : reject(err)));
+      res.on('close', () => {
+        if (isClosed()) resolve({ kind: 'closed' });
+      });
+    });
+  });
+  req.end(payload);
+  return done;
 }
 
 function readAll(res: http.IncomingMessage): Promise<string> {
