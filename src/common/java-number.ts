@@ -9,20 +9,14 @@ export function formatDouble(x: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   const abs = Math.abs(x);
   if (abs >= 1e-3 && abs < 1e7) {
+    // In this range JS prints plain digits too (it switches to exponents only below 1e-6 or from
+    // 1e21), with a '.' exactly when the number has a fraction; Java adds ".0" to whole numbers.
     const s = String(x);
-    if (s.includes('e')) return plainFromExponential(x);
-    return s.includes('.') ? s : s + '.0';
+    return Number.isInteger(x) ? s + '.0' : s;
   }
   const [mantissa, exp] = x.toExponential().split('e') as [string, string];
   const m = mantissa.includes('.') ? mantissa : mantissa + '.0';
   return `${m}E${Number(exp)}`;
-}
-
-function plainFromExponential(x: number): string {
-  // Only reached for numbers in [1e-3, 1e7) that String() printed with an exponent (never in
-  // practice for V8, kept for safety).
-  const s = x.toFixed(20).replace(/0+$/, '');
-  return s.endsWith('.') ? s + '0' : s;
 }
 
 /** Java's Float-free int/long printing is the same as JS; kept for symmetry. */

@@ -208,8 +208,11 @@ export function compileExpr(e: BoundExpr): Evaluator {
 const caughtErrors: Error[] = [];
 const MAX_CAUGHT = 64;
 
-export function drainCaughtErrors(): Error[] {
-  return caughtErrors.length === 0 ? [] : caughtErrors.splice(0);
+/** Nothing caught (the common case): one shared empty list, no allocation per call. */
+const NONE_CAUGHT: readonly Error[] = Object.freeze([]);
+
+export function drainCaughtErrors(): readonly Error[] {
+  return caughtErrors.length === 0 ? NONE_CAUGHT : caughtErrors.splice(0);
 }
 
 function orNull(f: Evaluator, e: BoundExpr): Evaluator {
@@ -325,6 +328,15 @@ function compileCompare(e: BoundExpr & { kind: 'Compare' }): Evaluator {
         return valuesEqual(a, b);
       };
     case '=':
+      if (primitiveOfOneKind(e.left, e.right)) {
+        // Two strings (or two booleans) are equal exactly when ===.
+        return (row, env) => {
+          const a = l(row, env);
+          if (a === null) return false;
+          const b = r(row, env);
+          return b !== null && a === b;
+        };
+      }
       return (row, env) => {
         const a = l(row, env);
         if (a === null) return false;
@@ -351,6 +363,15 @@ function compileCompare(e: BoundExpr & { kind: 'Compare' }): Evaluator {
       };
     }
   }
+}
+
+/**
+ * Both sides are STRING, or both BOOLEAN: JS primitives compared by ===. (Numbers are left to
+ * valuesEqual, which also equates a BIGINT's bigint with an INTEGER's number.)
+ */
+function primitiveOfOneKind(a: BoundExpr, b: BoundExpr): boolean {
+  const ka = a.type?.kind;
+  return ka !== undefined && ka === b.type?.kind && (ka === 'STRING' || ka === 'BOOLEAN');
 }
 
 /** SQL LIKE pattern to an anchored RegExp: `%` any run, `_` one char, optional escape char. */

@@ -108,15 +108,17 @@ export function instantiate(sub: SubTopology, ctx: OperatorContext, repartition:
   let lastSeq: number | undefined;
   let sourceCount = 0;
 
-  const build = (step: Step, emit: Emit): void => {
+  // `above`: the Filter/Project steps a source's rows pass through (nearest first), so a stream
+  // source can skip pseudo columns nobody reads (operators/source-columns.ts).
+  const build = (step: Step, emit: Emit, above: readonly Step[] = []): void => {
     switch (step.kind) {
       case 'Source': {
         const storeName = step.isTable ? `KsqlTopic-Reduce-${step.alias}-${sourceCount++}` : undefined;
-        handlers.set(step.source.topic, sourceOperator(step, ctx, emit, storeName));
+        handlers.set(step.source.topic, sourceOperator(step, ctx, emit, storeName, above));
         return;
       }
-      case 'Filter': build(step.input, filterOperator(step, ctx, emit)); return;
-      case 'Project': build(step.input, projectOperator(step, ctx, emit)); return;
+      case 'Filter': build(step.input, filterOperator(step, ctx, emit), [step, ...above]); return;
+      case 'Project': build(step.input, projectOperator(step, ctx, emit), [step, ...above]); return;
       case 'FlatMap': build(step.input, flatMapOperator(step, ctx, emit)); return;
       case 'Aggregate': {
         let out = emit;

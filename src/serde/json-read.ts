@@ -195,7 +195,8 @@ export function compileJsonReader(type: SqlType, path: string): JsonReader {
       return (v) => {
         if (v === null || v === undefined) return null;
         if (!isJsonObject(v)) throw cannotConvert(v, type, path);
-        const values = fields(v);
+        const values = new Array<unknown>(names.length);
+        fields(v, values, 0);
         const out: Record<string, unknown> = {};
         for (let i = 0; i < names.length; i++) out[names[i]!] = values[i];
         return out;
@@ -233,11 +234,12 @@ export function javaBigDecimalString(text: string): string {
 /**
  * Reads the named fields of a JSON object as ksqlDB does: the exact name first, else a JSON field
  * whose upper-cased name equals the column name (the last such field wins). Missing fields are null.
+ * Writes field i to `out[at + i]`, so a caller can decode straight into a wider row.
  */
 export function compileFieldsReader(
   names: readonly string[],
   readers: readonly JsonReader[],
-): (obj: Record<string, unknown>) => unknown[] {
+): (obj: Record<string, unknown>, out: unknown[], at: number) => void {
   const n = names.length;
   // Names that exist on Object.prototype ("constructor", "toString") need an own-property check.
   const inherited = names.map((name) => name in Object.prototype);
@@ -255,29 +257,57 @@ export function compileFieldsReader(
     }
     return i;
   }
-  return (obj) => {
-    const out = new Array<unknown>(n);
+  const generic = (obj: Record<string, unknown>, out: unknown[], at: number): void => {
     let missing = 0;
     for (let i = 0; i < n; i++) {
       const name = names[i]!;
       const v = anyInherited && inherited[i] && !Object.hasOwn(obj, name) ? undefined : obj[name];
-      out[i] = v;
+      out[at + i] = v;
       if (v === undefined) missing++;
     }
     if (missing > 0) {
       let found: unknown[] | undefined;
       for (const key of Object.keys(obj)) {
         const i = indexOfKey(key);
-        if (i >= 0 && out[i] === undefined && key !== names[i]) (found ??= new Array<unknown>(n))[i] = obj[key];
+        if (i >= 0 && out[at + i] === undefined && key !== names[i]) (found ??= new Array<unknown>(n))[i] = obj[key];
       }
-      if (found) for (let i = 0; i < n; i++) if (out[i] === undefined) out[i] = found[i];
+      if (found) for (let i = 0; i < n; i++) if (out[at + i] === undefined) out[at + i] = found[i];
     }
     for (let i = 0; i < n; i++) {
-      const v = out[i];
-      out[i] = v === undefined || v === null ? null : readers[i]!(v);
+      const v = out[at + i];
+      out[at + i] = v === undefined || v === null ? null : readers[i]!(v);
     }
-    return out;
   };
+  if (anyInherited || n === 0 || n > MAX_GENERATED_FIELDS) return generic;
+  // Generated on first use: many serdes are made and never read with (key serdes of pull queries).
+  let reader = (obj: Record<string, unknown>, out: unknown[], at: number): void => {
+    reader = generateFieldsReader(names, readers, generic);
+    reader(obj, out, at);
+  };
+  return (obj, out, at) => reader(obj, out, at);
+}
+
+/** Wider schemas keep the generic reader (the generated one is one statement per field). */
+const MAX_GENERATED_FIELDS = 200;
+
+/**
+ * The reader for the common case, generated per schema: every field present under its exact
+ * name. Constant property names make each load a monomorphic named load (the generic loop's
+ * `obj[names[i]]` is a megamorphic keyed load per field). Any field missing: the generic reader
+ * decides (it also handles case-insensitive matches), so both always give the same result.
+ */
+function generateFieldsReader(
+  names: readonly string[],
+  readers: readonly JsonReader[],
+  generic: (obj: Record<string, unknown>, out: unknown[], at: number) => void,
+): (obj: Record<string, unknown>, out: unknown[], at: number) => void {
+  const loads = names.map((name, i) => `const v${i} = obj[${JSON.stringify(name)}];`);
+  const anyMissing = names.map((_, i) => `v${i} === undefined`).join(' || ');
+  const stores = names.map((_, i) => `out[at + ${i}] = v${i} === null ? null : r${i}(v${i});`);
+  const body = `return (obj, out, at) => {\n${loads.join('\n')}\nif (${anyMissing}) return generic(obj, out, at);\n${stores.join('\n')}\n};`;
+  // Only JSON-quoted column names and indexes go into the source text.
+  const make = new Function(...names.map((_, i) => `r${i}`), 'generic', body) as (...args: unknown[]) => ReturnType<typeof generateFieldsReader>;
+  return make(...readers, generic);
 }
 
 /** True when the type has a DECIMAL anywhere: such schemas always take the lossless parse. */

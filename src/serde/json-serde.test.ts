@@ -31,6 +31,24 @@ void test('names on Object.prototype are not mistaken for fields', () => {
   assert.deepEqual(read(serde, '{"constructor": "c", "toString": "t"}'), ['c', 't']);
 });
 
+void test('every field present, missing or differently cased gives the same row (generated and generic readers)', () => {
+  // Names that need quoting in generated code, and a record that has every exact name.
+  const serde = createValueSerde(json, [valueCol('A"B', INTEGER), valueCol('C\\D', STRING), valueCol('E', BIGINT)]);
+  assert.deepEqual(read(serde, '{"A\\"B": 1, "C\\\\D": "x", "E": 5}'), [1, 'x', 5n]);
+  assert.deepEqual(read(serde, '{"A\\"B": null, "C\\\\D": "x", "e": 5}'), [null, 'x', 5n]);
+  assert.deepEqual(read(serde, '{"E": 7}'), [null, null, 7n]);
+});
+
+void test('deserializeInto writes the columns at an offset of a wider row', () => {
+  const serde = createValueSerde(json, [valueCol('A', INTEGER), valueCol('B', STRING)]);
+  const row: unknown[] = ['k', undefined, undefined, 'after'];
+  assert.equal(serde.deserializeInto!(bytesOf('{"A": 1, "b": "x"}'), 't', row, 1), true);
+  assert.deepEqual(row, ['k', 1, 'x', 'after']);
+  assert.equal(serde.deserializeInto!(bytesOf('null'), 't', row, 1), false);
+  assert.equal(serde.deserializeInto!(null, 't', row, 1), false);
+  assert.throws(() => serde.deserializeInto!(bytesOf('{"A": true}'), 't', row, 1), SerdeError);
+});
+
 void test('null bytes and JSON null give a null row', () => {
   const serde = createValueSerde(json, [valueCol('A', INTEGER)]);
   assert.equal(serde.deserialize(null, 't'), null);

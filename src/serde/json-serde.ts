@@ -26,7 +26,8 @@ export function createJsonSerde(columns: readonly Column[], options: JsonSerdeOp
     columns.map((c) => c.type),
   );
 
-  function read(text: string, topic: string): unknown[] | null {
+  /** Decodes into out[at..at + columns.length); false when the value is JSON null. */
+  function read(text: string, topic: string, out: unknown[], at: number): boolean {
     if (!lossless) {
       let parsed: unknown;
       try {
@@ -35,7 +36,7 @@ export function createJsonSerde(columns: readonly Column[], options: JsonSerdeOp
         throw failed(target, topic, (e as Error).message, e);
       }
       try {
-        return readRoot(parsed);
+        return readRoot(parsed, out, at);
       } catch (e) {
         if (!(e instanceof NeedLosslessParse)) throw failed(target, topic, (e as Error).message, e);
       }
@@ -47,12 +48,13 @@ export function createJsonSerde(columns: readonly Column[], options: JsonSerdeOp
       throw failed(target, topic, (e as Error).message, e);
     }
     try {
-      return readRoot(parsed);
+      return readRoot(parsed, out, at);
     } catch (e) {
       throw failed(target, topic, (e as Error).message, e);
     }
   }
 
+  const width = columns.length;
   return {
     columns,
     serialize(row) {
@@ -62,7 +64,11 @@ export function createJsonSerde(columns: readonly Column[], options: JsonSerdeOp
     },
     deserialize(bytes, topic) {
       if (bytes === null) return null;
-      return read(utf8Decode(bytes), topic);
+      const out = new Array<unknown>(width);
+      return read(utf8Decode(bytes), topic, out, 0) ? out : null;
+    },
+    deserializeInto(bytes, topic, row, at) {
+      return bytes !== null && read(utf8Decode(bytes), topic, row, at);
     },
   };
 }
@@ -71,25 +77,33 @@ function failed(target: string, topic: string, detail: string, cause: unknown): 
   return new SerdeError(`Failed to deserialize ${target} from topic: ${topic}. ${detail}`, { cause });
 }
 
-function compileUnwrappedReader(column: Column): (root: unknown) => unknown[] | null {
+/** Reads a parsed root into out[at..]; false when the root is JSON null (no row). */
+type RootReader = (root: unknown, out: unknown[], at: number) => boolean;
+
+function compileUnwrappedReader(column: Column): RootReader {
   const read: JsonReader = compileJsonReader(column.type, '$');
-  return (root) => (root === null ? null : [read(root)]);
+  return (root, out, at) => {
+    if (root === null) return false;
+    out[at] = read(root);
+    return true;
+  };
 }
 
-function compileObjectReader(columns: readonly Column[]): (root: unknown) => unknown[] | null {
+function compileObjectReader(columns: readonly Column[]): RootReader {
   const fields = compileFieldsReader(
     columns.map((c) => c.name),
     columns.map((c) => compileJsonReader(c.type, '$.' + c.name)),
   );
   const schema = columns.map((c) => c.name).join(', ');
-  return (root) => {
-    if (root === null) return null;
+  return (root, out, at) => {
+    if (root === null) return false;
     if (typeof root !== 'object' || Array.isArray(root) || root instanceof JsonNumber) {
       const source = typeof root === 'string' ? 'TextNode' : Array.isArray(root) ? 'ArrayNode' :
         typeof root === 'boolean' ? 'BooleanNode' : 'NumericNode';
       throw new Error(`Can't convert type. sourceType: ${source}, requiredType: STRUCT<${schema}>, path: $`);
     }
-    return fields(root as Record<string, unknown>);
+    fields(root as Record<string, unknown>, out, at);
+    return true;
   };
 }
 

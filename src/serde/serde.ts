@@ -18,6 +18,12 @@ export interface RowSerde {
   serialize(row: readonly unknown[] | null, topic: string): Uint8Array | null;
   /** Throws SerdeError on malformed bytes; null bytes give null. */
   deserialize(bytes: Uint8Array | null, topic: string): unknown[] | null;
+  /**
+   * Optional fast path of `deserialize`: writes the columns into row[at..at + columns.length)
+   * instead of a new array; false when deserialize would give null (row[at..] may then hold
+   * anything). Throws as deserialize does.
+   */
+  deserializeInto?(bytes: Uint8Array | null, topic: string, row: unknown[], at: number): boolean;
 }
 
 export interface Window {

@@ -7,8 +7,15 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+// Buffer's own utf8Slice/utf8Write: toString/write validate their arguments and look the
+// encoding up on every call, a visible share of a record's cost when called once per record.
+interface RawUtf8 {
+  utf8Slice(start: number, end: number): string;
+  utf8Write(text: string, offset: number, length: number): number;
+}
+
 export function utf8Decode(bytes: Uint8Array): string {
-  return asBuffer(bytes).toString('utf8');
+  return (asBuffer(bytes) as unknown as RawUtf8).utf8Slice(0, bytes.byteLength);
 }
 
 // Encoded records are carved out of 64 KiB slabs: one allocation per slab instead of per record.
@@ -24,7 +31,7 @@ export function utf8Encode(text: string): Uint8Array {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
     slabUsed = 0;
   }
-  const written = slab.write(text, slabUsed, 'utf8');
+  const written = (slab as unknown as RawUtf8).utf8Write(text, slabUsed, SLAB_SIZE - slabUsed);
   const out = slab.subarray(slabUsed, slabUsed + written);
   slabUsed += written;
   return out;

@@ -17,6 +17,9 @@ function isAllNull(key: readonly unknown[]): boolean {
  * A single-column key that is null has no bytes (ksqlDB writes a null key); a multi-column key
  * with null columns is still written (JSON `{"A":null,"B":null}`), as ksqlDB does.
  */
+/** What every keyless record decodes to: shared (and frozen, so no caller can change it). */
+const NO_KEY: { key: unknown[]; window: undefined } = Object.freeze({ key: Object.freeze([]) as unknown as unknown[], window: undefined });
+
 export function createPlainKeySerde(inner: RowSerde): KeySerde {
   return {
     columns: inner.columns,
@@ -26,7 +29,7 @@ export function createPlainKeySerde(inner: RowSerde): KeySerde {
     },
     deserialize(bytes, topic) {
       // Keyless sources ignore whatever key bytes a record carries.
-      if (inner.columns.length === 0) return { key: [], window: undefined };
+      if (inner.columns.length === 0) return NO_KEY;
       const key = bytes === null ? null : inner.deserialize(bytes, topic);
       return { key: key ?? nullKey(inner), window: undefined };
     },

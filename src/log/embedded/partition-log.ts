@@ -9,6 +9,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LogRecord, ProduceRecord } from '../log.ts';
+import { releaseChunk, takeChunk } from './chunk-pool.ts';
 import { decodeRecord, frameLength, frameTxnId, writeFrame } from './record-codec.ts';
 import { Segment, segmentFileName } from './segment.ts';
 
@@ -109,7 +110,7 @@ export class PartitionLog {
     }
     if (records.length > chunkStart) cuts.push({ segment: seg, start: chunkStart, end: records.length, bytes: chunkBytes });
     for (const cut of cuts) {
-      const buf = Buffer.allocUnsafe(cut.bytes);
+      const buf = takeChunk(cut.bytes);
       let pos = 0;
       for (let i = cut.start; i < cut.end; i++) {
         const r = records[i]!;
@@ -142,6 +143,8 @@ export class PartitionLog {
       const h = await seg.handle();
       created ||= h.created;
       await writeAll(h.fh, bufs);
+      // Written: nothing refers to these bytes any more (reads go to the file).
+      for (const b of bufs) releaseChunk(b);
       touched.push(seg);
     }
     await Promise.all(touched.map(async (s) => (await s.handle()).fh.datasync()));

@@ -30,6 +30,11 @@ export function frameLength(record: ProduceRecord): number {
 let viewOf: Buffer | undefined;
 let view: DataView = new DataView(new ArrayBuffer(0));
 
+// Reads decode many frames of one buffer in a row: one DataView per buffer, as for writes
+// (Buffer's readDoubleLE copies bytes one by one through a scratch array).
+let readViewOf: Buffer | undefined;
+let readView: DataView = new DataView(new ArrayBuffer(0));
+
 /** Writes one frame at `pos` of `buf` (which must have frameLength(record) bytes free); returns the end. */
 export function writeFrame(
   buf: Buffer, pos: number, record: ProduceRecord, offset: number, timestamp: number, txnId: number,
@@ -87,7 +92,7 @@ export function frameOffset(buf: Buffer, pos: number): number {
   return buf.readDoubleLE(pos + FRAME_HEADER_BYTES);
 }
 export function frameTxnId(buf: Buffer, pos: number): number {
-  return buf.readDoubleLE(pos + FRAME_HEADER_BYTES + 16);
+  return readViewFor(buf).getFloat64(pos + FRAME_HEADER_BYTES + 16, true);
 }
 export function frameEnd(buf: Buffer, pos: number): number {
   return pos + FRAME_HEADER_BYTES + buf.readUInt32LE(pos);
@@ -102,14 +107,23 @@ export function decodeFrame(buf: Buffer, pos: number): StoredRecord {
   return { offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers, txnId: frameTxnId(buf, pos) };
 }
 
+function readViewFor(buf: Buffer): DataView {
+  if (buf !== readViewOf) {
+    readViewOf = buf;
+    readView = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  return readView;
+}
+
 /** Decodes a checked frame as readers see it (without its txnId): views into `buf`, no copy. */
 export function decodeRecord(buf: Buffer, pos: number): LogRecord {
+  const v = readViewFor(buf);
   let p = pos + FRAME_HEADER_BYTES;
-  const offset = buf.readDoubleLE(p);
-  const timestamp = buf.readDoubleLE(p + 8);
-  const keyLen = buf.readInt32LE(p + 24);
-  const valueLen = buf.readInt32LE(p + 28);
-  const headerCount = buf.readUInt32LE(p + 32);
+  const offset = v.getFloat64(p, true);
+  const timestamp = v.getFloat64(p + 8, true);
+  const keyLen = v.getInt32(p + 24, true);
+  const valueLen = v.getInt32(p + 28, true);
+  const headerCount = v.getUint32(p + 32, true);
   p += FIXED_BODY_BYTES;
   let key: Uint8Array | null = null;
   if (keyLen >= 0) { key = buf.subarray(p, p + keyLen); p += keyLen; }
@@ -118,10 +132,10 @@ export function decodeRecord(buf: Buffer, pos: number): LogRecord {
   if (headerCount === 0) return { offset, timestamp, key, value, headers: NO_HEADERS };
   const headers: Header[] = [];
   for (let i = 0; i < headerCount; i++) {
-    const kl = buf.readUInt32LE(p);
+    const kl = v.getUint32(p, true);
     const hk = buf.toString('utf8', p + 4, p + 4 + kl);
     p += 4 + kl;
-    const vl = buf.readInt32LE(p);
+    const vl = v.getInt32(p, true);
     p += 4;
     let hv: Uint8Array | null = null;
     if (vl >= 0) { hv = buf.subarray(p, p + vl); p += vl; }

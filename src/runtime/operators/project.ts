@@ -6,6 +6,9 @@ import type { Change, Emit } from '../change.ts';
 import { compileExpr, drainCaughtErrors } from '../expression-compiler.ts';
 import type { OperatorContext } from '../operator-context.ts';
 
+/** The key of every row of a keyless result: shared, frozen so that nobody changes it. */
+const NO_KEY: readonly unknown[] = Object.freeze([]);
+
 export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorContext, emit: Emit): Emit {
   const exprs = step.exprs.map(compileExpr);
   const names = step.layout.map((c) => c.name);
@@ -24,8 +27,9 @@ export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorC
         ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing expression ${names[i]}: ${(e as Error).message}`, c);
         out[i] = null;
       }
-      for (const e of drainCaughtErrors()) {
-        ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing expression ${names[i]}: ${e.message}`, c);
+      const caught = drainCaughtErrors();
+      for (let j = 0; j < caught.length; j++) {
+        ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing expression ${names[i]}: ${caught[j]!.message}`, c);
       }
     }
     return out;
@@ -44,9 +48,12 @@ export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorC
       return;
     }
     const row = compute(c.row, c);
+    // Written out rather than spread: one object shape for every change, built without a copy loop.
     emit({
-      ...c, row, key: keyCount === 0 ? [] : row.slice(0, keyCount),
+      row, key: keyCount === 0 ? NO_KEY : row.slice(0, keyCount),
       old: c.old === undefined || c.old === null ? c.old : compute(c.old, c),
+      timestamp: c.timestamp, window: c.window, headers: c.headers, partition: c.partition, offset: c.offset,
+      keyBytes: c.keyBytes,
     });
   };
 }

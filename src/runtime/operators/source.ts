@@ -11,10 +11,14 @@ import type { Change, Emit } from '../change.ts';
 import type { OperatorContext } from '../operator-context.ts';
 import { TaskStore } from '../task-store.ts';
 import { timestampFromColumn } from '../timestamp-extraction.ts';
+import { columnsReadAbove } from './source-columns.ts';
 
 export type RecordHandler = (rec: LogRecord, partition: number) => void;
 
-export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorContext, emit: Emit, storeName: string | undefined): RecordHandler {
+/** `above`: the steps this source's rows go through, nearest first (undefined = unknown). */
+export function sourceOperator(
+  step: Step & { kind: 'Source' }, ctx: OperatorContext, emit: Emit, storeName: string | undefined, above?: readonly Step[],
+): RecordHandler {
   const src = step.source;
   const topic = src.topic;
   const keySerde = createKeySerde(src.keyFormat, src.schema.key);
@@ -32,10 +36,18 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
     ? ctx.store<unknown[] | null>(storeName, internalRowCodec(step.layout.map((c) => c.type)) as never)
     : undefined;
 
+  const width = step.layout.length;
+  const base = keyCount + valueCols.length;
+  // Tables keep whole rows in their store; a stream fills ROWTIME / ROWOFFSET only when read.
+  const read = step.isTable || above === undefined ? undefined : columnsReadAbove(above);
+  const fillRowtime = read === undefined || read.has(base);
+  const fillRowoffset = read === undefined || read.has(base + 2);
+  // Streams without header columns decode the value straight into the row (no array in between).
+  const direct = onlyValues && valueSerde.deserializeInto !== undefined;
+
   return (rec, partition) => {
     let key: unknown[];
     let window;
-    let data: unknown[] | null;
     try {
       const k = keySerde.deserialize(rec.key, topic);
       key = k.key;
@@ -44,8 +56,15 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
       ctx.processingError('DESERIALIZATION_ERROR', deserializationMessage('key', topic, e), where(rec, partition), topic);
       return;
     }
+    let row: unknown[] | null = null;
+    let data: unknown[] | null = null;
     try {
-      data = valueSerde.deserialize(rec.value, topic);
+      if (direct) {
+        row = new Array<unknown>(width);
+        if (!valueSerde.deserializeInto!(rec.value, topic, row, keyCount)) row = null;
+      } else {
+        data = valueSerde.deserialize(rec.value, topic);
+      }
     } catch (e) {
       ctx.processingError('DESERIALIZATION_ERROR', deserializationMessage('value', topic, e), where(rec, partition), topic);
       return;
@@ -55,11 +74,9 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
       ctx.processingError('RECORD_PROCESSING_ERROR', `Skipping record with a null primary key on topic ${topic}`, where(rec, partition), topic);
       return;
     }
-    let row: unknown[] | null = null;
     let timestamp = rec.timestamp;
     if (data !== null) {
-      row = new Array(step.layout.length);
-      for (let i = 0; i < keyCount; i++) row[i] = key[i] ?? null;
+      row = new Array<unknown>(width);
       if (onlyValues) {
         for (let i = 0; i < valueCols.length; i++) row[keyCount + i] = data[i] ?? null;
       } else {
@@ -71,6 +88,9 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
             : lastHeader(rec, col.headerKey!);
         }
       }
+    }
+    if (row !== null) {
+      for (let i = 0; i < keyCount; i++) row[i] = key[i] ?? null;
       if (tsIndex >= 0) {
         const t = timestampFromColumn(row[tsIndex] ?? null, tsType!, src.timestampFormat);
         if (t === undefined || t < 0) {
@@ -79,10 +99,9 @@ export function sourceOperator(step: Step & { kind: 'Source' }, ctx: OperatorCon
         }
         timestamp = t;
       }
-      const base = keyCount + valueCols.length;
-      row[base] = BigInt(timestamp);
+      row[base] = fillRowtime ? BigInt(timestamp) : null;
       row[base + 1] = partition;
-      row[base + 2] = BigInt(rec.offset);
+      row[base + 2] = fillRowoffset ? BigInt(rec.offset) : null;
       if (windowed && window) {
         row[base + 3] = BigInt(window.start);
         row[base + 4] = BigInt(window.end);
