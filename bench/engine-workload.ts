@@ -27,17 +27,25 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
+const ROOF_PASSES = 3;
+
 async function runRoof(): Promise<Omit<WorkloadResult, 'peakRssMb'>> {
   const texts: string[] = new Array<string>(records);
   for (let i = 0; i < records; i++) texts[i] = recordJson(i);
   let sink = 0;
   for (let i = 0; i < Math.min(records, 100_000); i++) sink += JSON.stringify(JSON.parse(texts[i]!)).length;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < records; i++) sink += JSON.stringify(JSON.parse(texts[i]!)).length;
-  const elapsedMs = performance.now() - t0;
-  const cpuMs = cpuMsSince(cpu0);
+  // Three timed passes, reporting the median one: a single pass lasts under two seconds, and on a
+  // shared machine the same pass was seen to take 1.6 to 2.5 s of CPU from one minute to the next.
+  const passes: { elapsedMs: number; cpuMs: number }[] = [];
+  for (let pass = 0; pass < ROOF_PASSES; pass++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < records; i++) sink += JSON.stringify(JSON.parse(texts[i]!)).length;
+    passes.push({ elapsedMs: performance.now() - t0, cpuMs: cpuMsSince(cpu0) });
+  }
   if (sink === 0) throw new Error('unreachable');
+  process.stderr.write(`roof passes: ${passes.map((p) => `${Math.round((records / p.elapsedMs) * 1000)} rec/s`).join(', ')}\n`);
+  const { elapsedMs, cpuMs } = passes.sort((a, b) => a.elapsedMs - b.elapsedMs)[Math.floor(ROOF_PASSES / 2)]!;
   return { name, records, elapsedMs, rps: (records / elapsedMs) * 1000, outputRecords: records, cpuMs };
 }
 
