@@ -5,7 +5,7 @@ import { statementError } from '../common/errors.ts';
 import { formatType } from '../common/sql-type.ts';
 import { bindExpr, coerce } from '../analyzer/expression-binder.ts';
 import { Scope } from '../analyzer/scope.ts';
-import { compileExpr } from '../runtime/expression-compiler.ts';
+import { compileExpr, drainCaughtErrors } from '../runtime/expression-compiler.ts';
 import { compileCast } from '../runtime/cast.ts';
 import { partitionForKey } from '../runtime/partitioner.ts';
 import { createKeySerde, createValueSerde } from '../serde/serde-factory.ts';
@@ -48,6 +48,7 @@ export async function insertValues(host: ExecutorHost, session: Session, s: Stat
         ? { kind: 'Cast' as const, type, operand: bound } : coerce(bound, type);
       if (bound.type !== null && !castable(bound.type.kind, type.kind)) throw new Error('incompatible');
       value = compileExpr(casted)([], []);
+      drainCaughtErrors(); // not a record of a query: nothing to report later
     } catch (e) {
       throw statementError(`Failed to insert values into '${s.target}'. Expected type ${formatType(type)} for column ${name} but got ${bound.type ? formatType(bound.type) : 'NULL'}${(e as Error).message === 'incompatible' ? '' : `: ${(e as Error).message}`}`, text);
     }

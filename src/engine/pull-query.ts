@@ -11,7 +11,7 @@ import { Scope } from '../analyzer/scope.ts';
 import type { PlannedQuery } from '../analyzer/query-planner.ts';
 import type { Step } from '../plan/steps.ts';
 import type { Expr, Query } from '../sql/ast.ts';
-import { compileExpr } from '../runtime/expression-compiler.ts';
+import { compileExpr, drainCaughtErrors } from '../runtime/expression-compiler.ts';
 import { MATERIALIZE_STORE } from '../runtime/operators/sink.ts';
 import { partitionForKey } from '../runtime/partitioner.ts';
 import { TaskStore } from '../runtime/task-store.ts';
@@ -290,18 +290,24 @@ export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Ste
   };
   /** The projected row, or undefined when WHERE drops it. */
   const evaluate = (v: unknown[]): unknown[] | undefined => {
-    let row = toRow(v);
-    for (const ev of evaluators) {
-      if (ev.filter) {
-        if (ev.filter(row, env) !== true) return undefined;
-      } else if (ev.project) {
-        const fs = ev.project;
-        const out = new Array<unknown>(fs.length);
-        for (let i = 0; i < fs.length; i++) out[i] = fs[i]!(row, env);
-        row = out;
+    try {
+      let row = toRow(v);
+      for (const ev of evaluators) {
+        if (ev.filter) {
+          if (ev.filter(row, env) !== true) return undefined;
+        } else if (ev.project) {
+          const fs = ev.project;
+          const out = new Array<unknown>(fs.length);
+          for (let i = 0; i < fs.length; i++) out[i] = fs[i]!(row, env);
+          row = out;
+        }
       }
+      return row;
+    } finally {
+      // A pull query has no processing log; what its expressions caught (null values) must not
+      // be reported later against a persistent query's record.
+      drainCaughtErrors();
     }
-    return row;
   };
 
   const candidates = (access: PullAccess): Candidate[] => {

@@ -8,6 +8,8 @@ import type { SqlType } from '../common/sql-type.ts';
 import { compileCast } from './cast.ts';
 import { decimalAdd, decimalDivide, decimalMultiply, decimalNegate, decimalRemainder, decimalSubtract } from './decimal-math.ts';
 import { compareValues, valuesEqual } from './value-compare.ts';
+import type { Change } from './change.ts';
+import type { OperatorContext } from './operator-context.ts';
 
 export type Evaluator = (row: readonly unknown[], env: unknown[]) => unknown;
 
@@ -210,6 +212,16 @@ const MAX_CAUGHT = 64;
 
 /** Nothing caught (the common case): one shared empty list, no allocation per call. */
 const NONE_CAUGHT: readonly Error[] = Object.freeze([]);
+
+/**
+ * Logs what the expressions caught while an operator computed change `c` as its processing errors.
+ * Every operator that evaluates expressions calls this (or drains) right after, so that an error
+ * is never reported against another record or query.
+ */
+export function reportCaughtErrors(ctx: Pick<OperatorContext, 'processingError'>, what: string, c: Change): void {
+  if (caughtErrors.length === 0) return;
+  for (const err of caughtErrors.splice(0)) ctx.processingError('RECORD_PROCESSING_ERROR', `${what}: ${err.message}`, c);
+}
 
 export function drainCaughtErrors(): readonly Error[] {
   return caughtErrors.length === 0 ? NONE_CAUGHT : caughtErrors.splice(0);

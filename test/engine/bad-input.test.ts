@@ -204,3 +204,18 @@ void test('insertRow rejects a value of the wrong type', async () => {
     assert.equal(await engine.log.endOffset('s', 0), 0);
   });
 });
+
+void test('a failing function argument in WHERE is logged against the query that evaluated it', async () => {
+  await withEngine(async (engine, session) => {
+    await engine.execute(session, 'CREATE STREAM numeric AS SELECT id, name FROM s WHERE ABS(CAST(name AS INT)) > 0 EMIT CHANGES;');
+    await engine.execute(session, 'CREATE STREAM plain AS SELECT id, n FROM s EMIT CHANGES;');
+    await engine.produce('s', [good(1, '12', 1), good(2, 'abc', 2)]);
+    await engine.runUntilIdle();
+    assert.deepEqual(await rows(engine, 'NUMERIC'), [[1, '12']]);
+    assert.equal((await rows(engine, 'PLAIN')).length, 2);
+    const log = engine.processingLog();
+    assert.equal(log.length, 1, JSON.stringify(log));
+    assert.equal(log[0]!.queryId, 'CSAS_NUMERIC_0');
+    assert.match(log[0]!.message, /^Error in WHERE expression: /);
+  });
+});

@@ -3,7 +3,7 @@
 
 import type { Step } from '../../plan/steps.ts';
 import type { Change, Emit } from '../change.ts';
-import { compileExpr } from '../expression-compiler.ts';
+import { compileExpr, reportCaughtErrors } from '../expression-compiler.ts';
 import type { OperatorContext } from '../operator-context.ts';
 
 export function filterOperator(step: Step & { kind: 'Filter' }, ctx: OperatorContext, emit: Emit): Emit {
@@ -15,6 +15,8 @@ export function filterOperator(step: Step & { kind: 'Filter' }, ctx: OperatorCon
     } catch (e) {
       ctx.processingError('RECORD_PROCESSING_ERROR', `Error in WHERE expression: ${(e as Error).message}`, c);
       return false;
+    } finally {
+      reportCaughtErrors(ctx, 'Error in WHERE expression', c);
     }
   };
   if (!step.isTable) {

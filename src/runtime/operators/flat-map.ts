@@ -3,7 +3,7 @@
 
 import type { Step } from '../../plan/steps.ts';
 import type { Emit } from '../change.ts';
-import { compileExpr } from '../expression-compiler.ts';
+import { compileExpr, reportCaughtErrors } from '../expression-compiler.ts';
 import type { OperatorContext } from '../operator-context.ts';
 
 export function flatMapOperator(step: Step & { kind: 'FlatMap' }, ctx: OperatorContext, emit: Emit): Emit {
@@ -19,6 +19,7 @@ export function flatMapOperator(step: Step & { kind: 'FlatMap' }, ctx: OperatorC
         ctx.processingError('RECORD_PROCESSING_ERROR', `Error in table function: ${(e as Error).message}`, c);
         results.push([]);
       }
+      reportCaughtErrors(ctx, 'Error in table function', c);
     }
     const n = Math.max(0, ...results.map((r) => r.length));
     for (let i = 0; i < n; i++) {

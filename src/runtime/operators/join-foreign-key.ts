@@ -4,7 +4,7 @@
 // by the left table's primary key. Requires both tables' rows in this task (see join-planner).
 
 import type { Change, Emit } from '../change.ts';
-import { compileExpr } from '../expression-compiler.ts';
+import { compileExpr, reportCaughtErrors } from '../expression-compiler.ts';
 import type { OperatorContext } from '../operator-context.ts';
 import { TaskStore } from '../task-store.ts';
 import { hasNull, joinedRow, shapeOf, sideStore, unpack, type JoinStep } from './join-rows.ts';
@@ -25,6 +25,8 @@ export function foreignKeyJoin(step: JoinStep, ctx: OperatorContext, emit: Emit)
     } catch (e) {
       ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing foreign key: ${(e as Error).message}`, c);
       return null;
+    } finally {
+      reportCaughtErrors(ctx, 'Error computing foreign key', c);
     }
   };
   const out = (c: Change, key: readonly unknown[], left: unknown[] | null, right: unknown[] | null, ts: number): void => {

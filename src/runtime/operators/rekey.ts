@@ -3,7 +3,7 @@
 
 import type { Step } from '../../plan/steps.ts';
 import type { Change, Emit } from '../change.ts';
-import { compileExpr } from '../expression-compiler.ts';
+import { compileExpr, reportCaughtErrors } from '../expression-compiler.ts';
 import type { OperatorContext } from '../operator-context.ts';
 import { valuesEqual } from '../value-compare.ts';
 
@@ -22,6 +22,7 @@ export function rekeyOperator(step: Step & { kind: 'Rekey' }, ctx: OperatorConte
         ctx.processingError('RECORD_PROCESSING_ERROR', `Error computing key expression: ${(e as Error).message}`, c);
         out[i] = null;
       }
+      reportCaughtErrors(ctx, 'Error computing key expression', c);
     }
     return keepsInput ? [...out, ...row] : out;
   };
