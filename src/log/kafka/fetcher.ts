@@ -3,13 +3,20 @@
 import type { ConnectionPool, fetchV17 } from '@platformatic/kafka';
 import type { LogRecord } from '../log.ts';
 import type { RawKafkaClient } from './client.ts';
-import { hasApiError } from './errors.ts';
+import { hasApiError, missingTopic } from './errors.ts';
 import { ReadAhead } from './read-ahead.ts';
 import { decodeBatches } from './records.ts';
 
 const isMissingTopic = (e: unknown) => hasApiError(e, 'UNKNOWN_TOPIC_OR_PARTITION') || hasApiError(e, 'UNKNOWN_TOPIC_ID');
 
 const READ_COMMITTED = 1;
+
+/**
+ * How long "topic does not exist" is retried for a topic seen to exist: while a
+ * broker dies and leaders move, metadata can briefly leave a live topic out.
+ */
+const STALE_TOPIC_MS = 15_000;
+
 /** Bytes asked per read; Kafka still returns a whole first batch when it is bigger. */
 const READ_MAX_BYTES = 4 * 1024 * 1024;
 /** Long polls are cut in slices below the connections' 30 s request timeout. */
@@ -24,6 +31,8 @@ export class Fetcher {
   readonly #allWaitPools = new Set<ConnectionPool>();
   /** What fetches brought back beyond what their read returned. */
   readonly #readAhead = new ReadAhead();
+  /** Topics seen to exist (created, described or read) and not deleted here since. */
+  readonly #liveTopics = new Set<string>();
 
   constructor(client: RawKafkaClient) {
     this.#client = client;
@@ -62,14 +71,14 @@ export class Fetcher {
    */
   async read(topic: string, partition: number, from: number, max: number): Promise<LogRecord[]> {
     if (max <= 0) return [];
-    const { topicId } = await this.#client.retrying(() => this.#leader(topic, partition), topic);
+    const { topicId } = await this.#retryingRead(() => this.#leader(topic, partition), topic);
     const kept = this.#readAhead.take(topic, topicId, partition, from, max);
     if (kept) return kept;
     let offset = from;
     for (let round = 0; round < 100; round++) {
       let p: Partition;
       try {
-        p = await this.#client.retrying(() => this.#fetch(topic, partition, offset, 0, READ_MAX_BYTES), topic);
+        p = await this.#retryingRead(() => this.#fetch(topic, partition, offset, 0, READ_MAX_BYTES), topic);
       } catch (e) {
         if (!hasApiError(e, 'OFFSET_OUT_OF_RANGE')) throw e;
         // Below the log start (retention/compaction removed it): continue from the start; at or past
@@ -97,6 +106,29 @@ export class Fetcher {
   /** Drops records kept from earlier fetches of `topic` (deleted or re-created here). */
   forgetTopic(topic: string): void {
     this.#readAhead.forgetTopic(topic);
+    this.#liveTopics.delete(topic);
+  }
+
+  /** Marks `topic` as existing: "does not exist" for it is then retried for a while (STALE_TOPIC_MS). */
+  topicExists(topic: string): void {
+    this.#liveTopics.add(topic);
+  }
+
+  /** The client's retries, plus STALE_TOPIC_MS of retrying "does not exist" for a topic seen to exist. */
+  async #retryingRead<T>(fn: () => Promise<T>, topic: string): Promise<T> {
+    const deadline = Date.now() + STALE_TOPIC_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        const result = await this.#client.retrying(fn, topic);
+        this.#liveTopics.add(topic);
+        return result;
+      } catch (e) {
+        const stale = this.#liveTopics.has(topic) && e instanceof Error && e.message === missingTopic(topic).message;
+        if (!stale || Date.now() > deadline || this.#client.closed) throw e;
+        this.#client.clearMetadata();
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   /**

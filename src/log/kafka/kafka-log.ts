@@ -76,6 +76,7 @@ export class KafkaLog implements Log, TransactionHost {
     // A re-created topic has a new topic id: drop metadata cached for the old one (fetches use ids).
     this.client.clearMetadata();
     this.#fetcher.forgetTopic(name);
+    this.#fetcher.topicExists(name);
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -91,7 +92,9 @@ export class KafkaLog implements Log, TransactionHost {
 
   /** Deletes topics in one request without waiting for Kafka to finish (cleanup of test topics). */
   async dropTopics(names: readonly string[]): Promise<void> {
-    if (names.length > 0) await this.#admin.deleteTopics({ topics: [...names] });
+    if (names.length === 0) return;
+    await this.#admin.deleteTopics({ topics: [...names] });
+    for (const name of names) this.#fetcher.forgetTopic(name);
   }
 
   async describeTopic(name: string): Promise<TopicDescription | undefined> {
@@ -130,6 +133,7 @@ export class KafkaLog implements Log, TransactionHost {
     const policies = await this.#cleanupPolicies(present);
     return present.filter((name) => policies.has(name)).map((name) => {
       const t = metadata!.topics.get(name)!;
+      this.#fetcher.topicExists(name);
       return {
         name,
         partitions: t.partitionsCount,
