@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaLog } from '../../src/log/kafka/kafka-log.ts';
-import { clusterStatus, kafka, ksql, placement, pull, type ServerProc, sleep, TestCluster, waitFor } from './harness.ts';
+import { clusterStatus, kafka, ksql, placement, pull, type ServerProc, sleep, TestCluster, waitFor, tearDown, waitUntilKnownEverywhere } from './harness.ts';
 
 let k: Awaited<ReturnType<typeof kafka>>;
 let c: TestCluster;
@@ -34,20 +34,13 @@ before(async () => {
   await Promise.all(s.map((x) => c.start(x)));
   await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${c.o.serviceId}_e', VALUE_FORMAT='JSON', PARTITIONS=4);`);
   await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, SUM(V) AS S FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
-  // Statements reach the other servers through the command topic: wait until every one knows E.
-  await waitFor('E known on every server', async () => {
-    for (const x of s) await ksql(x, 'DESCRIBE E;');
-    return true;
-  }, 30_000);
+  await waitUntilKnownEverywhere(s, 'E');
   let i = 0;
   for (const key of KEYS) await insert(s[i++ % 3]!, key, 1 + (i % 5));
   await waitFor('every row materialized', async () => matches(await allRows(s[0]!)), 60_000);
 }, { timeout: 240_000 });
 
-after(async () => {
-  await c?.stopAll();
-  await k?.stop();
-}, { timeout: 60_000 });
+after(() => tearDown(c, k), { timeout: 60_000 });
 
 test('/clusterStatus: every server alive, each partition one active and one standby elsewhere, lags caught up', { timeout: 30_000 }, async () => {
   await waitFor('standbys caught up in the lag reports', async () => {

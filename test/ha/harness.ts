@@ -268,3 +268,17 @@ export async function settled(from: ServerProc, servers: readonly ServerProc[], 
   }
   return true;
 }
+
+/** Statements reach the other servers through the command topic: waits until each knows `source`. */
+export async function waitUntilKnownEverywhere(servers: readonly ServerProc[], source: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`${source} known on every server`, async () => {
+    for (const x of servers) await ksql(x, `DESCRIBE ${source};`);
+    return true;
+  }, timeoutMs);
+}
+
+/** Stops every server of the cluster, then its Kafka (each may be unset if set-up failed early). */
+export async function tearDown(cluster: TestCluster | undefined, broker: { stop: () => Promise<void> } | undefined): Promise<void> {
+  await cluster?.stopAll();
+  await broker?.stop();
+}

@@ -4,7 +4,7 @@
 // Kafka it stops acting as active while the others take over its partitions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterStatus, kafka, ksql, placement, pull, type ServerProc, settled, TestCluster, waitFor } from './harness.ts';
+import { clusterStatus, kafka, ksql, placement, pull, type ServerProc, settled, TestCluster, waitFor, tearDown, waitUntilKnownEverywhere } from './harness.ts';
 
 const PARTITIONS = 3;
 let k: Awaited<ReturnType<typeof kafka>>;
@@ -37,20 +37,13 @@ before(async () => {
   await Promise.all(s.map((x) => c.start(x)));
   await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${c.o.serviceId}_e', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
   await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, SUM(V) AS S FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
-  // Statements reach the other servers through the command topic: wait until every one knows E.
-  await waitFor('E known on every server', async () => {
-    for (const x of s) await ksql(x, 'DESCRIBE E;');
-    return true;
-  }, 30_000);
+  await waitUntilKnownEverywhere(s, 'E');
   for (let i = 0; i < 9; i++) await insert(s[i % 3]!, `k${i}`, i + 1);
   await waitFor('every row materialized', async () => matches((await allRows(s[0]!)).rows), 60_000);
   await waitFor('cluster settled', () => settled(s[0]!, s, PARTITIONS), 60_000);
 }, { timeout: 240_000 });
 
-after(async () => {
-  await c?.stopAll();
-  await k?.stop();
-}, { timeout: 60_000 });
+after(() => tearDown(c, k), { timeout: 60_000 });
 
 test('internal listener: /heartbeat, /lag and forwarded pulls refused on the public listener, peers talk on the internal one', { timeout: 30_000 }, async () => {
   const x = s[0]!;

@@ -3,7 +3,7 @@
 // host and why; both for ksql.query.pull.max.allowed.offset.lag and ...max.allowed.staleness.ms.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterStatus, kafka, ksql, placement, pull, type ServerProc, sleep, storeLags, TestCluster, waitFor } from './harness.ts';
+import { clusterStatus, kafka, ksql, placement, pull, type ServerProc, sleep, storeLags, TestCluster, waitFor, tearDown } from './harness.ts';
 
 let k: Awaited<ReturnType<typeof kafka>>;
 let c: TestCluster;
@@ -21,10 +21,7 @@ before(async () => {
   await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, SUM(V) AS S FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
 }, { timeout: 240_000 });
 
-after(async () => {
-  await c?.stopAll();
-  await k?.stop();
-}, { timeout: 60_000 });
+after(() => tearDown(c, k), { timeout: 60_000 });
 
 test('frozen standby: bound >= its lag serves the stale row, a tighter bound is refused naming every host', { timeout: 120_000 }, async () => {
   await ksql(s[0]!, "INSERT INTO E (K, V) VALUES ('k', 1);");

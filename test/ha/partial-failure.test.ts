@@ -6,7 +6,7 @@
 // shows it dead.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterStatus, kafka, ksql, placement, pull, type PullAnswer, type ServerProc, settled, TestCluster, waitFor } from './harness.ts';
+import { clusterStatus, kafka, ksql, placement, pull, type PullAnswer, type ServerProc, settled, TestCluster, waitFor, tearDown, waitUntilKnownEverywhere } from './harness.ts';
 
 const PARTITIONS = 6;
 let k: Awaited<ReturnType<typeof kafka>>;
@@ -32,10 +32,7 @@ before(async () => {
   await Promise.all(s.map((x) => c.start(x)));
   await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${c.o.serviceId}_e', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
   await ksql(s[0]!, 'CREATE TABLE T AS SELECT K, SUM(V) AS S FROM E GROUP BY K;', { 'ksql.streams.auto.offset.reset': 'earliest' });
-  await waitFor('E known on every server', async () => {
-    for (const x of s) await ksql(x, 'DESCRIBE E;');
-    return true;
-  }, 30_000);
+  await waitUntilKnownEverywhere(s, 'E');
   for (const [i, key] of KEYS.entries()) {
     await ksql(s[i % 3]!, `INSERT INTO E (K, V) VALUES ('${key}', ${i + 1});`);
     expected.set(key, i + 1);
@@ -44,10 +41,7 @@ before(async () => {
   await waitFor('cluster settled', () => settled(s[0]!, s, PARTITIONS), 90_000);
 }, { timeout: 300_000 });
 
-after(async () => {
-  await c?.stopAll();
-  await k?.stop();
-}, { timeout: 60_000 });
+after(() => tearDown(c, k), { timeout: 60_000 });
 
 test('multi-key query, one active failing its reads: only its partitions are retried, on their standbys', { timeout: 90_000 }, async () => {
   const p = await placement(s[0]!);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { KafkaLog } from '../../src/log/kafka/kafka-log.ts';
 import { partitionForKey } from '../../src/runtime/partitioner.ts';
-import { kafka, ksql, pull, type ServerProc, settled, sleep, storeLags, TestCluster, waitFor } from './harness.ts';
+import { kafka, ksql, pull, type ServerProc, settled, sleep, storeLags, TestCluster, waitFor, tearDown } from './harness.ts';
 
 const PARTITIONS = 4;
 const KEYS = 200;
@@ -54,10 +54,7 @@ before(async () => {
   await waitFor('cluster settled', () => settled(s[0]!, s, PARTITIONS), 60_000);
 }, { timeout: 240_000 });
 
-after(async () => {
-  await c?.stopAll();
-  await k?.stop();
-}, { timeout: 60_000 });
+after(() => tearDown(c, k), { timeout: 60_000 });
 
 test('rolling restart: every server stopped cleanly and restarted in turn, no query fails', { timeout: 300_000 }, async () => {
   const down = new Set<ServerProc>();
