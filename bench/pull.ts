@@ -1,7 +1,7 @@
 // Pull-query benchmark: a real Riffle server (child process) with a 100,000-row table, queried by
 // key from a load generator in another process over HTTP/1.1 and HTTP/2; the same generator also
 // measures the roof, a bare node:http/http2 server answering one constant row.
-// `npm run bench -- pull [--json FILE] [--rows N] [--seconds S] [--concurrency C] [--runs R]`
+// `npm run bench -- pull [--json FILE] [--rows N] [--seconds S] [--concurrency C] [--runs R] [--profile DIR]`
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -28,13 +28,15 @@ export async function main(args: string[]): Promise<void> {
     args,
     options: {
       json: { type: 'string' }, rows: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '5' },
-      concurrency: { type: 'string', default: '32' }, runs: { type: 'string', default: '1' },
+      concurrency: { type: 'string', default: '32' }, runs: { type: 'string', default: '1' }, profile: { type: 'string' },
     },
   });
   const rows = Number(values.rows);
   const load = { seconds: values.seconds!, concurrency: values.concurrency!, keys: String(rows) };
   const dataDir = mkdtempSync(join(tmpdir(), 'riffle-bench-pull-'));
-  const server = await startChild([join(ROOT, 'src/bin/riffle.ts'), 'server', '--port', '0', '--data-dir', dataDir],
+  // --profile DIR: the server writes a .cpuprofile there when it exits.
+  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
+  const server = await startChild([...profile, join(ROOT, 'src/bin/riffle.ts'), 'server', '--port', '0', '--data-dir', dataDir],
     (line) => /listening on http:\/\/[^:]+:(\d+)/.exec(line)?.[1]);
   const roof = await startChild([join(ROOT, 'bench/pull-roof.ts')], (line) => (line.startsWith('{') ? line : undefined));
   try {

@@ -7,6 +7,7 @@ import { TaskStore } from '../runtime/task-store.ts';
 import type { SubTopology } from '../runtime/topology.ts';
 import { createKeySerde } from '../serde/serde-factory.ts';
 import type { Step } from '../plan/steps.ts';
+import type { BoundExpr } from '../analyzer/bound-expr.ts';
 
 /**
  * How the rows of a materialized table were spread over partitions:
@@ -66,4 +67,52 @@ export function ksqlScanOrder(sink: Step & { kind: 'Sink' }, keyCount: number, r
     keyed.sort((a, b) => a.partition - b.partition || Buffer.compare(a.bytes, b.bytes) || a.ws - b.ws);
     return keyed.map((k) => k.i);
   };
+}
+
+/**
+ * For a table materialized straight from its source topic (no repartition), the partition where
+ * the source's producers put a key if they used Kafka's default partitioner on the serialized key,
+ * as Riffle's inserts and most Kafka clients do. ksqlDB looks a key up in that partition only;
+ * Riffle reads it first and the others only when the key is not there (another partitioner).
+ * Undefined when the table's rows came through a repartition topic or its key is not the source's.
+ */
+export function likelyKeyPartition(subs: readonly SubTopology[], keyCount: number, partitions: number): ((key: readonly unknown[]) => number | undefined) | undefined {
+  const last = subs[subs.length - 1];
+  if (!last || last.inputTopics.length !== 1 || partitions < 2) return undefined;
+  const source = findSource(last.root.step, last.inputTopics[0]!);
+  if (!source || source.source.schema.key.length !== keyCount) return undefined;
+  const columns: Column[] = source.source.schema.key.map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' }));
+  let serde;
+  try {
+    serde = createKeySerde({ ...source.source.keyFormat, window: undefined }, columns);
+  } catch {
+    return undefined;
+  }
+  const topic = source.source.topic;
+  return (key) => {
+    try {
+      const bytes = serde.serialize(key, undefined, topic);
+      return bytes && bytes.length > 0 ? partitionForKey(bytes, partitions) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function findSource(step: Step, topic: string): (Step & { kind: 'Source' }) | undefined {
+  if (step.kind === 'Source') return step.source.topic === topic ? step : undefined;
+  // A new key (even without a topic in between) is not the one the producers partitioned by.
+  if ((step.kind === 'Rekey' || step.kind === 'Project') && !keepsKey(step.exprs, step.keyCount, step.input.keyCount)) return undefined;
+  if (step.kind === 'Join') return findSource(step.left, topic) ?? findSource(step.right, topic);
+  return 'input' in step ? findSource(step.input, topic) : undefined;
+}
+
+/** The first `keyCount` expressions are the input's key columns, in order. */
+function keepsKey(exprs: readonly BoundExpr[], keyCount: number, inputKeyCount: number): boolean {
+  if (keyCount !== inputKeyCount) return false;
+  for (let i = 0; i < keyCount; i++) {
+    const e = exprs[i];
+    if (!e || e.kind !== 'Column' || e.index !== i) return false;
+  }
+  return true;
 }

@@ -21,7 +21,7 @@ import type { ExecutorHost } from './statement-executor.ts';
 import { analyzeWhere, JAVA_OP, type PullAccess, type PullColumn } from './pull-where.ts';
 import { rememberPull } from './pull-fast.ts';
 import { completedPullHandle } from './pull-handle.ts';
-import { ksqlScanOrder, locateKeyPartitions, partitioningOf, type KeyPartitioning } from './pull-locate.ts';
+import { ksqlScanOrder, likelyKeyPartition, locateKeyPartitions, partitioningOf, type KeyPartitioning } from './pull-locate.ts';
 
 const HELP = ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
 
@@ -349,6 +349,7 @@ export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Ste
     return out;
   };
 
+  const likely = partitioning.kind === 'unknown' ? likelyKeyPartition(runner.subs, keyCount, partitions) : undefined;
   const scanOrder = ksqlScanOrder(runner.subs[runner.subs.length - 1]!.root.step as Step & { kind: 'Sink' }, keyCount,
     partitioning.kind === 'key-bytes', partitions);
 
@@ -367,8 +368,16 @@ export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Ste
         const r = v ? evaluate(v) : undefined;
         if (r) rows.push({ values: r });
       };
-      if (partitioning.kind === 'key-bytes') visit(partitionForKey(bytes, partitioning.partitions));
-      else for (let p = 0; p < partitioning.partitions; p++) visit(p);
+      if (partitioning.kind === 'key-bytes') {
+        visit(partitionForKey(bytes, partitioning.partitions));
+        return rows;
+      }
+      const first = likely?.(key);
+      if (first !== undefined) {
+        visit(first);
+        if (rows.length > 0) return rows;
+      }
+      for (let p = 0; p < partitioning.partitions; p++) if (p !== first) visit(p);
       return rows;
     },
     read(access: PullAccess, limit: number | undefined): QueryRow[] {

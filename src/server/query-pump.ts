@@ -80,9 +80,18 @@ function pullDefer(writer: QueryWriter): { coalesce: boolean } {
 function writeCompleted(ex: Exchange, handle: QueryHandle, rows: readonly QueryRow[], writer: QueryWriter, onQueryClosed: () => void): Promise<void> {
   handle.close();
   onQueryClosed();
-  const out = ex.startStream(200, writer.contentType, pullDefer(writer));
-  out.writeAll(writer.header());
-  for (const r of rows) out.writeAll(writer.row(r));
-  out.writeAll(writer.end());
-  return out.end();
+  if (writer.contentType === DELIMITED && ex.isHttp2) {
+    // Delimited lines over HTTP/2 go one per DATA frame (clients read them frame by frame).
+    const out = ex.startStream(200, writer.contentType, pullDefer(writer));
+    out.writeAll(writer.header());
+    for (const r of rows) out.writeAll(writer.row(r));
+    out.writeAll(writer.end());
+    return out.end();
+  }
+  // Otherwise the body is known in full: one response with a Content-Length, written at once.
+  let body = writer.header().join('');
+  for (const r of rows) body += writer.row(r).join('');
+  body += writer.end().join('');
+  ex.sendText(200, body, writer.contentType);
+  return Promise.resolve();
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { KsqlError } from '../../src/common/errors.ts';
 import { openEngine } from '../../src/engine/engine.ts';
 import type { EngineApi, Session } from '../../src/engine/engine-api.ts';
-import { locateKeyPartitions } from '../../src/engine/pull-locate.ts';
+import { likelyKeyPartition, locateKeyPartitions } from '../../src/engine/pull-locate.ts';
 import { partitionForKey } from '../../src/runtime/partitioner.ts';
 import { TaskStore } from '../../src/runtime/task-store.ts';
 
@@ -138,4 +138,31 @@ void test('locateKeyPartitions follows the repartition partitioner, or names eve
   const located = locateKeyPartitions(keys, { kind: 'key-bytes', partitions: 4 });
   for (const [p, idx] of located) for (const i of idx) assert.equal(partitionForKey(TaskStore.keyOf(keys[i]!), 4), p);
   assert.deepEqual([...locateKeyPartitions([['a']], { kind: 'unknown', partitions: 3 })], [[0, [0]], [1, [0]], [2, [0]]]);
+});
+
+void test('likelyKeyPartition: where the default partitioner puts a source key, unless the key changed on the way', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'riffle-pull-'));
+  const engine = await openEngine({ dataDir, scheduling: 'manual' });
+  try {
+    const session = engine.newSession();
+    await engine.execute(session, STREAM);
+    await engine.execute(session, 'CREATE TABLE by_id AS SELECT id, COUNT(*) AS c FROM events GROUP BY id;');
+    await engine.execute(session, 'CREATE TABLE by_n AS SELECT n, COUNT(*) AS c FROM events GROUP BY n;');
+    const runners = [...engine.runners.values()];
+    const byId = runners.find((r) => r.queryId.includes('BY_ID'))!;
+    const byN = runners.find((r) => r.queryId.includes('BY_N'))!;
+    const likely = likelyKeyPartition(byId.subs, 1, 4);
+    assert.ok(likely, 'a table keyed like its source has a likely partition');
+    // KAFKA-format STRING keys serialize to their UTF-8 bytes.
+    for (const id of ['a', 'b', 'c', '42']) assert.equal(likely([id]), partitionForKey(Buffer.from(id), 4));
+    // GROUP BY a value column goes through a repartition topic: no source partition applies.
+    assert.equal(likelyKeyPartition(byN.subs, 1, 4), undefined);
+    // Rows produced where the default partitioner puts them are found by the prepared lookup too.
+    await engine.produce('events', ['a', 'b', 'c'].map((id) => ({ partition: partitionForKey(Buffer.from(id), 4), timestamp: 1, key: Buffer.from(id), value: Buffer.from('{"N":1}') })));
+    await engine.runUntilIdle();
+    for (const id of ['a', 'b', 'c', 'a']) assert.deepEqual(await pull(engine, session, `SELECT * FROM by_id WHERE id = '${id}';`), [[id, 1]]);
+  } finally {
+    await engine.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
