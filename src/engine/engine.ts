@@ -177,10 +177,9 @@ export class Engine implements EngineApi, ExecutorHost {
   }
 
   newSession(properties: Readonly<Record<string, PropertyValue>> = {}): Session {
-    return {
-      properties: new Map(Object.entries(properties).map(([k, v]) => [k, String(v)])),
-      variables: new Map(),
-    };
+    const map = new Map<string, string>();
+    for (const k in properties) map.set(k, String(properties[k]));
+    return { properties: map, variables: new Map() };
   }
 
   async execute(session: Session, sql: string): Promise<StatementOutcome[]> {

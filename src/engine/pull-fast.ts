@@ -63,6 +63,14 @@ export function rememberPull(text: string, entry: PreparedPull): void {
   prepared.set(shape.template, entry);
 }
 
+function isStale(host: ExecutorHost, entry: PreparedPull): boolean {
+  if (host.catalog.source(entry.source.name) !== entry.source || host.runners.get(entry.runner.queryId) !== entry.runner) return true;
+  const tasks = entry.runner.tasks();
+  if (tasks.length !== entry.tasks.length) return true;
+  for (let i = 0; i < tasks.length; i++) if (tasks[i] !== entry.tasks[i]) return true;
+  return false;
+}
+
 /** Answers `sql` from a prepared shape, or undefined when it must go the full way. */
 export function fastPull(host: ExecutorHost, session: Session, sql: string): QueryHandle | undefined {
   // Sessions the cluster layer routes read chosen partitions: they take the full path.
@@ -72,10 +80,7 @@ export function fastPull(host: ExecutorHost, session: Session, sql: string): Que
   const entry = prepared.get(shape.template);
   if (!entry) return undefined;
   // Dropped, replaced or restarted sources and queries invalidate the shape.
-  const tasks = entry.runner.tasks();
-  const stale = host.catalog.source(entry.source.name) !== entry.source || host.runners.get(entry.runner.queryId) !== entry.runner ||
-    tasks.length !== entry.tasks.length || tasks.some((t, i) => t !== entry.tasks[i]);
-  if (stale) {
+  if (isStale(host, entry)) {
     prepared.delete(shape.template);
     return undefined;
   }

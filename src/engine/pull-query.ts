@@ -349,6 +349,14 @@ export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Ste
     return out;
   };
 
+  /** Adds the row partition `p` holds for `bytes` (if WHERE keeps it); true when it holds one. */
+  const visitKey = (p: number, bytes: Uint8Array, rows: QueryRow[]): boolean => {
+    const v = stores.get(p)?.get(bytes) as unknown[] | null | undefined;
+    if (!v) return false;
+    const r = evaluate(v);
+    if (r) rows.push({ values: r });
+    return true;
+  };
   const likely = partitioning.kind === 'unknown' ? likelyKeyPartition(runner.subs, keyCount, partitions) : undefined;
   const scanOrder = ksqlScanOrder(runner.subs[runner.subs.length - 1]!.root.step as Step & { kind: 'Sink' }, keyCount,
     partitioning.kind === 'key-bytes', partitions);
@@ -363,21 +371,13 @@ export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Ste
       if (windowed) return this.read({ kind: 'lookup', keys: [{ key, starts: { lo: undefined, hi: undefined } }] }, undefined);
       const bytes = TaskStore.keyOf(key);
       const rows: QueryRow[] = [];
-      const visit = (p: number): void => {
-        const v = stores.get(p)?.get(bytes) as unknown[] | null | undefined;
-        const r = v ? evaluate(v) : undefined;
-        if (r) rows.push({ values: r });
-      };
       if (partitioning.kind === 'key-bytes') {
-        visit(partitionForKey(bytes, partitioning.partitions));
+        visitKey(partitionForKey(bytes, partitioning.partitions), bytes, rows);
         return rows;
       }
       const first = likely?.(key);
-      if (first !== undefined) {
-        visit(first);
-        if (rows.length > 0) return rows;
-      }
-      for (let p = 0; p < partitioning.partitions; p++) if (p !== first) visit(p);
+      if (first !== undefined && visitKey(first, bytes, rows)) return rows;
+      for (let p = 0; p < partitioning.partitions; p++) if (p !== first) visitKey(p, bytes, rows);
       return rows;
     },
     read(access: PullAccess, limit: number | undefined): QueryRow[] {

@@ -106,7 +106,7 @@ export class ServerContext {
   /** A session for one request: its property overrides and session variables. */
   newSession(properties: PropertyMap, variables: PropertyMap): Session {
     const session = this.engine.newSession(properties);
-    for (const [k, v] of Object.entries(variables)) session.variables.set(k, String(v));
+    for (const k in variables) session.variables.set(k, String(variables[k]));
     return session;
   }
 }

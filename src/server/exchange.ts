@@ -141,9 +141,10 @@ export class Exchange {
     this.sendText(status, typeof body === 'string' ? body : JSON.stringify(body), contentType);
   }
 
-  sendText(status: number, text: string, contentType: string | undefined, extraHeaders: Record<string, string> = {}): void {
+  sendText(status: number, text: string, contentType: string | undefined, extraHeaders?: Record<string, string>): void {
     if (this.#aborted || this.#res.headersSent) return;
-    const headers: Record<string, string | number> = { ...extraHeaders, 'content-length': Buffer.byteLength(text) };
+    const headers: Record<string, string | number> = extraHeaders ? { ...extraHeaders } : {};
+    headers['content-length'] = Buffer.byteLength(text);
     if (contentType !== undefined) headers['content-type'] = contentType;
     this.#res.writeHead(status, headers);
     this.#res.end(text);

@@ -34,8 +34,9 @@ export class Http2StreamResponse implements RawResponse {
 
   writeHead(status: number, headers: Readonly<Record<string, string | number>>): void {
     if (this.stream.headersSent || this.stream.destroyed) return;
-    const all: Record<string, string | number> = { ...this.#pending, ':status': status };
-    for (const [k, v] of Object.entries(headers)) all[k.toLowerCase()] = v;
+    const all: Record<string, string | number> = { ':status': status };
+    for (const k in this.#pending) all[k] = this.#pending[k]!;
+    for (const k in headers) all[k.toLowerCase()] = headers[k]!;
     this.stream.respond(all);
   }
 
