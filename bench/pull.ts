@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { SERVER_V8_FLAGS } from '../src/bin/server-v8-flags.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const TABLE = 'USERS_Q';
@@ -36,7 +37,7 @@ export async function main(args: string[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'riffle-bench-pull-'));
   // --profile DIR: the server writes a .cpuprofile there when it exits.
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
-  const server = await startChild([...profile, join(ROOT, 'src/bin/riffle.ts'), 'server', '--port', '0', '--data-dir', dataDir],
+  const server = await startChild([...SERVER_V8_FLAGS, ...profile, join(ROOT, 'src/bin/riffle.ts'), 'server', '--port', '0', '--data-dir', dataDir],
     (line) => /listening on http:\/\/[^:]+:(\d+)/.exec(line)?.[1]);
   const roof = await startChild([join(ROOT, 'bench/pull-roof.ts')], (line) => (line.startsWith('{') ? line : undefined));
   try {

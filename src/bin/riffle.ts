@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The `riffle` command: `riffle server [--port N] [--data-dir DIR] [--config-file F | F]` runs the
 // REST server until SIGINT/SIGTERM; `riffle cli` hands over to the shell (src/cli).
 

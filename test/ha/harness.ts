@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVER_V8_FLAGS } from '../../src/bin/server-v8-flags.ts';
 import { type KafkaCluster, startKafka } from '../../src/kafka-local/cluster.ts';
 
 const BIN = resolve(import.meta.dirname, '../../src/bin/riffle.ts');
@@ -83,7 +84,7 @@ export class TestCluster {
       'ksql.heartbeat.missed.threshold.ms': '10',
       ...this.o.settings,
     };
-    const args = ['node', BIN, 'server', '--port', String(s.port), '--data-dir', s.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
+    const args = ['node', ...SERVER_V8_FLAGS, BIN, 'server', '--port', String(s.port), '--data-dir', s.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
     const proc = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RIFFLE_TEST_PARTITION_FILE: s.partitionFile } });
     s.proc = proc;
     s.output = '';
