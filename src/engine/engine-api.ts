@@ -139,6 +139,13 @@ export interface ProcessingLogEntry {
   readonly offset?: number;
 }
 
+/** A pull query answered from a prepared shape: its columns and rows, nothing left to run. */
+export interface CompletedPull {
+  readonly queryId: string;
+  readonly columns: readonly QueryColumn[];
+  readonly rows: readonly QueryRow[];
+}
+
 export interface EngineApi {
   readonly log: Log;
   newSession(properties?: Readonly<Record<string, PropertyValue>>): Session;
@@ -150,6 +157,12 @@ export interface EngineApi {
   execute(session: Session, sql: string): Promise<StatementOutcome[]>;
   /** Runs one SELECT as a pull or push query. Rejects with KsqlError before any row. */
   query(session: Session, sql: string): Promise<QueryHandle>;
+  /**
+   * A pull query by key whose statement shape was answered before (same text but the literal),
+   * answered at once; undefined when it needs `query`. Reads this server's active tasks only:
+   * a cluster routes its pull queries through `query`.
+   */
+  preparedPull(sql: string): CompletedPull | undefined;
   /** Runs one PRINT statement: the topic's raw records as text lines. Rejects with KsqlError. */
   print(session: Session, sql: string): Promise<PrintHandle>;
   /** Appends raw records to a topic (tests, /inserts-stream uses INSERT VALUES semantics instead). */

@@ -17,14 +17,14 @@ import type { StateStoreFactory } from '../state/state-store.ts';
 import { openStateStores, memoryStores } from './stores.ts';
 import { ArrivalOrder } from './arrival-order.ts';
 import type {
-  EngineApi, ExecuteFailure, PersistentQueryInfo, ProcessingLogEntry, ProduceOptions, PropertyValue, QueryHandle, Session,
+  CompletedPull, EngineApi, ExecuteFailure, PersistentQueryInfo, ProcessingLogEntry, ProduceOptions, PropertyValue, QueryHandle, Session,
   SourceInfo, StatementOutcome, TopicRecord,
 } from './engine-api.ts';
 import { propertyOf } from './engine-config.ts';
 import { executeStatement, type ExecutorHost } from './statement-executor.ts';
 import type { QueryRunner, TaskRole } from './query-runner.ts';
 import { runTransientQuery } from './transient-query.ts';
-import { fastPull } from './pull-fast.ts';
+import { fastPull, preparedPull } from './pull-fast.ts';
 import { readTopicDecoded } from './read-topic.ts';
 import { insertRow, insertRows } from './insert-values.ts';
 import { ProcessingLog, processingLogStreamStatement } from './processing-log.ts';
@@ -215,6 +215,10 @@ export class Engine implements EngineApi, ExecutorHost {
       }
     }
     return outcomes;
+  }
+
+  preparedPull(sql: string): CompletedPull | undefined {
+    return preparedPull(this, sql);
   }
 
   async query(session: Session, sql: string): Promise<QueryHandle> {

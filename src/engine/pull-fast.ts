@@ -4,7 +4,7 @@
 
 import { Decimal } from '../common/decimal.ts';
 import { BIGINT, INTEGER, STRING, decimalType, type SqlType } from '../common/sql-type.ts';
-import type { QueryColumn, QueryHandle, QueryRow, Session, SourceInfo } from './engine-api.ts';
+import type { CompletedPull, QueryColumn, QueryHandle, QueryRow, Session, SourceInfo } from './engine-api.ts';
 import type { Task } from '../runtime/task.ts';
 import { pullRouting } from './pull-query.ts';
 import type { ExecutorHost } from './statement-executor.ts';
@@ -71,10 +71,12 @@ function isStale(host: ExecutorHost, entry: PreparedPull): boolean {
   return false;
 }
 
-/** Answers `sql` from a prepared shape, or undefined when it must go the full way. */
-export function fastPull(host: ExecutorHost, session: Session, sql: string): QueryHandle | undefined {
-  // Sessions the cluster layer routes read chosen partitions: they take the full path.
-  if (prepared.size === 0 || pullRouting.has(session)) return undefined;
+/**
+ * Answers `sql` from a prepared shape, or undefined when it must go the full way. No session: a
+ * prepared shape reads no property or variable (texts with `${` never match a shape).
+ */
+export function preparedPull(host: ExecutorHost, sql: string): CompletedPull | undefined {
+  if (prepared.size === 0) return undefined;
   const shape = shapeOf(sql);
   if (!shape) return undefined;
   const entry = prepared.get(shape.template);
@@ -88,6 +90,13 @@ export function fastPull(host: ExecutorHost, session: Session, sql: string): Que
   const key = lit ? coerceStrict(lit.value, lit.type, entry.keyType) : undefined;
   // Conversion errors are reported by the full path, with ksqlDB's message.
   if (key === undefined) return undefined;
-  const rows = entry.lookup([key]);
-  return completedPullHandle(`query_${Date.now()}`, entry.columns, rows, 'Query Completed');
+  return { queryId: `query_${Date.now()}`, columns: entry.columns, rows: entry.lookup([key]) };
+}
+
+/** `preparedPull` as a query handle, for sessions the cluster layer does not route. */
+export function fastPull(host: ExecutorHost, session: Session, sql: string): QueryHandle | undefined {
+  // Sessions the cluster layer routes read chosen partitions: they take the full path.
+  if (pullRouting.has(session)) return undefined;
+  const done = preparedPull(host, sql);
+  return done && completedPullHandle(done.queryId, done.columns, done.rows, 'Query Completed');
 }

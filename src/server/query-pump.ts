@@ -80,6 +80,11 @@ function pullDefer(writer: QueryWriter): { coalesce: boolean } {
 function writeCompleted(ex: Exchange, handle: QueryHandle, rows: readonly QueryRow[], writer: QueryWriter, onQueryClosed: () => void): Promise<void> {
   handle.close();
   onQueryClosed();
+  return writeCompletedPull(ex, { rows }, writer);
+}
+
+/** Writes a pull query's computed rows as one response (delimited HTTP/2: one frame per line). */
+export function writeCompletedPull(ex: Exchange, { rows }: { readonly rows: readonly QueryRow[] }, writer: QueryWriter): Promise<void> {
   if (writer.contentType === DELIMITED && ex.isHttp2) {
     // Delimited lines over HTTP/2 go one per DATA frame (clients read them frame by frame).
     const out = ex.startStream(200, writer.contentType, pullDefer(writer));

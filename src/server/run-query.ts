@@ -4,7 +4,7 @@
 import type { ServerContext } from './context.ts';
 import type { Exchange } from './exchange.ts';
 import { refuseOnPublicListener } from './internal-listener.ts';
-import { pumpQuery } from './query-pump.ts';
+import { pumpQuery, writeCompletedPull } from './query-pump.ts';
 import { sendError } from './respond.ts';
 import { genericError, MAX_PUSH_QUERIES_EXCEEDED, queryEndpointError, type WireError, wireError } from './wire/errors.ts';
 import { createQueryWriter, type QueryFormat } from './wire/query-formats.ts';
@@ -31,6 +31,9 @@ function routingError(err: unknown): WireError | undefined {
 export async function runQuery(ctx: ServerContext, ex: Exchange, request: QueryRequest, format: QueryFormat, closable: boolean): Promise<void> {
   const refused = refuseOnPublicListener(ctx, ex.internalListener, ex.path, request.properties);
   if (refused) return sendError(ex, refused);
+  // A single server answers repeated pull queries by key straight from their prepared shape.
+  const prepared = ctx.cluster ? undefined : ctx.engine.preparedPull(request.sql);
+  if (prepared) return writeCompletedPull(ex, prepared, createQueryWriter(format, prepared, true));
   const session = ctx.newSession(request.properties, request.sessionVariables);
   let handle;
   try {
