@@ -43,9 +43,12 @@ export interface PersistentQueryInfo {
   readonly sinks: readonly string[];
   readonly sinkTopics: readonly string[];
   readonly sources: readonly string[];
-  readonly state: QueryState;
+  /** Undefined for a query EXPLAIN planned but did not start. */
+  readonly state: QueryState | undefined;
   /** The last processing error, when state is ERROR. */
   readonly error: string | undefined;
+  /** PERSISTENT unless given (EXPLAIN of a SELECT: PUSH). */
+  readonly queryType?: 'PERSISTENT' | 'PUSH';
 }
 
 export type StatementOutcome =

@@ -168,6 +168,10 @@ export class Engine implements EngineApi, ExecutorHost {
     return this.#querySeq++;
   }
 
+  peekQueryNumber(): number {
+    return this.#querySeq;
+  }
+
   sequenceOf(topic: string, partition: number, offset: number): number | undefined {
     return this.scheduling === 'manual' ? this.#order.sequenceOf(topic, partition, offset) : undefined;
   }

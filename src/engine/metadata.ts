@@ -1,5 +1,6 @@
 // LIST / SHOW / DESCRIBE / EXPLAIN: answers from the catalog, the log and the function registry.
 
+import { explainStatement } from './explain.ts';
 import { statementError } from '../common/errors.ts';
 import type { Statement } from '../sql/ast.ts';
 import { ENGINE_DEFAULTS } from './engine-config.ts';
@@ -76,9 +77,10 @@ export function describeOutcome(host: ExecutorHost, _session: Session, s: Statem
       };
     }
     case 'Explain': {
+      if (s.statement) return explainStatement(host, _session, s.statement, text);
       const id = s.queryId;
       const q = id ? host.catalog.queries().find((x) => x.id.toUpperCase() === id.toUpperCase()) : undefined;
-      if (!q) throw statementError(id ? `Query with id:${id} does not exist, use SHOW QUERIES to view the full set of queries.` : 'EXPLAIN of a statement is not supported yet.', text);
+      if (!q) throw statementError(`Query with id:${id} does not exist, use SHOW QUERIES to view the full set of queries.`, text);
       const sink = host.catalog.source(q.sinks[0] ?? '');
       const r = host.runners.get(q.id);
       const plan = r ? r.subs.map((sub, i) => `Sub-topology ${i}: reads ${sub.inputTopics.join(', ')}; writes ${sub.root.kind === 'Repartition' ? sub.root.topic : sub.root.kind === 'Sink' ? sub.root.step.topic : '(client)'}`).join('\n') : '';

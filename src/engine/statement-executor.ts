@@ -31,6 +31,8 @@ export interface ExecutorHost {
   readonly serviceId: string;
   property(session: Session | undefined, name: string): string | undefined;
   nextQueryNumber(): number;
+  /** The number nextQueryNumber would return, without taking it (EXPLAIN). */
+  peekQueryNumber(): number;
   /** Set while a command from the command topic is re-run: the id its query had. */
   takeForcedQueryId?(): string | undefined;
   sequenceOf(topic: string, partition: number, offset: number): number | undefined;

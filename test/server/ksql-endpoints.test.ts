@@ -171,6 +171,33 @@ describe('introspection and /ksql', () => {
         assert.equal(body.error_code, 40001);
         assert.match(body.message, /already exists/);
       });
+
+      test('EXPLAIN of a statement plans it without running it; EXPLAIN of a non-query statement is 40001', async () => {
+        const before = JSON.parse((await postJson(p, t.port, '/ksql', { ksql: 'SHOW QUERIES;' })).body)[0].queries.length;
+        const r = await postJson(p, t.port, '/ksql', { ksql: 'EXPLAIN CREATE STREAM PV_NAMES AS SELECT K, UCASE(NAME) AS N FROM PAGEVIEWS WHERE ID > 1;' });
+        assert.equal(r.status, 200, r.body);
+        const [e] = JSON.parse(r.body);
+        assert.equal(e['@type'], 'queryDescription');
+        const d = e.queryDescription;
+        assert.match(d.id, /^CSAS_PV_NAMES_\d+$/);
+        assert.equal(d.statementText, 'CREATE STREAM PV_NAMES AS SELECT K, UCASE(NAME) AS N FROM PAGEVIEWS WHERE ID > 1;');
+        assert.deepEqual(d.fields.map((f: { name: string }) => f.name), ['K', 'N']);
+        assert.deepEqual(d.sources, ['PAGEVIEWS']);
+        assert.deepEqual(d.sinks, ['PV_NAMES']);
+        assert.match(d.executionPlan, /\[ SINK \][\s\S]*\[ FILTER \][\s\S]*\[ SOURCE \] PAGEVIEWS/);
+        assert.deepEqual(d.ksqlHostQueryStatus, {});
+        // Nothing was created or started.
+        const after = JSON.parse((await postJson(p, t.port, '/ksql', { ksql: 'SHOW QUERIES;' })).body)[0].queries.length;
+        assert.equal(after, before);
+        assert.equal((await postJson(p, t.port, '/ksql', { ksql: 'DESCRIBE PV_NAMES;' })).status, 400);
+        const push = JSON.parse((await postJson(p, t.port, '/ksql', { ksql: 'EXPLAIN SELECT NAME FROM PAGEVIEWS EMIT CHANGES;' })).body)[0].queryDescription;
+        assert.equal(push.queryType, 'PUSH');
+        assert.deepEqual(push.fields.map((f: { name: string }) => f.name), ['NAME']);
+        const bad = await postJson(p, t.port, '/ksql', { ksql: 'EXPLAIN SHOW STREAMS;' });
+        assert.equal(bad.status, 400);
+        assert.equal(JSON.parse(bad.body).error_code, 40001);
+        assert.match(JSON.parse(bad.body).message, /does not run a ksql query/);
+      });
     });
   }
 

@@ -172,7 +172,7 @@ function runningQuery(q: PersistentQueryInfo): Entity {
     sinks: q.sinks,
     sinkKafkaTopics: q.sinkTopics,
     id: q.id,
-    statusCount: { [q.state]: 1 },
+    statusCount: q.state === undefined ? {} : { [q.state]: 1 },
     queryType: 'PERSISTENT',
     state: q.state,
   };
@@ -189,11 +189,11 @@ function queryDescription(q: PersistentQueryInfo, fields: readonly FieldInfoJson
     topology: plan,
     executionPlan: plan,
     overriddenProperties: {},
-    ksqlHostQueryStatus: { [ctx.hostPort]: q.state },
-    queryType: 'PERSISTENT',
+    ksqlHostQueryStatus: q.state === undefined ? {} : { [ctx.hostPort]: q.state },
+    queryType: q.queryType ?? 'PERSISTENT',
     queryErrors: q.error === undefined ? [] : [{ timestamp: 0, errorMessage: q.error, type: 'UNKNOWN' }],
     tasksMetadata: [],
-    state: q.state,
+    state: q.state ?? null,
     consumerGroupId: '',
   };
 }
