@@ -46,6 +46,13 @@ async function runServer(args: readonly string[]): Promise<number> {
     }
     throw e;
   }
+  try {
+    // Authentication settings and files are checked before anything opens.
+    (await import('../server/basic-auth.ts')).loadBasicAuth(config);
+  } catch (e) {
+    console.error(`riffle: invalid configuration:\n${(e as Error).message}`);
+    return 1;
+  }
   mkdirSync(config.dataDir, { recursive: true });
   // The server's modules load only here, so `riffle cli` starts without them.
   const { openEngine } = await import('../engine/engine.ts');
@@ -73,6 +80,9 @@ async function runServer(args: readonly string[]): Promise<number> {
   // On Kafka with HA on, a cluster node decides which tasks run here (src/cluster).
   const cluster = bootstrap !== undefined ? await (await import('../cluster/start-cluster.ts')).prepareCluster(config, bootstrap) : undefined;
   for (const note of cluster?.notes ?? []) console.log(`riffle: ${note}`);
+  if (cluster && config.string('authentication.method').toUpperCase() === 'BASIC' && config.string('ksql.internal.listener') === '') {
+    console.error('riffle: warning: authentication.method=BASIC without ksql.internal.listener: peers\' heartbeats and lag reports carry no credentials and will be refused; set ksql.internal.listener');
+  }
   const engine = await openEngine({ dataDir: config.dataDir, scheduling: 'background', properties, ...(log ? { log } : {}), ...(cluster ? { taskRoles: cluster.roleOf } : {}) });
   let server;
   try {

@@ -17,6 +17,8 @@ const USAGE = `Usage: riffle cli [URL] [options]     (URL defaults to ${DEFAULT_
   -e, --execute SQL        run the statements and exit
   -f, --file FILE          run the statements of FILE and exit
   -d, --define NAME=VALUE  define a variable (repeatable)
+  -u, --user USER          user name, when the server has authentication.method=BASIC
+  -p, --password PASSWORD  that user's password (asked for when -u is given without it)
       --history-file FILE  where to keep the input history (default ~/.riffle_history,
                            or $RIFFLE_HISTORY_FILE; '' for none)
   -h, --help               this text
@@ -42,6 +44,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         execute: { type: 'string', short: 'e' },
         file: { type: 'string', short: 'f' },
         define: { type: 'string', short: 'd', multiple: true },
+        user: { type: 'string', short: 'u' },
+        password: { type: 'string', short: 'p' },
         'history-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -62,7 +66,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   let client: RestClient;
   try {
-    client = new RestClient(positionals[0] ?? DEFAULT_SERVER);
+    const password = values.user === undefined ? undefined : values.password ?? await askPassword(io, values.user);
+    client = new RestClient(positionals[0] ?? DEFAULT_SERVER, values.user === undefined ? undefined : { user: values.user, password: password ?? '' });
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n`);
     return 2;
@@ -142,4 +147,33 @@ function banner(url: string, info: ServerInfo | unknown): string {
 
 function isServerInfo(v: unknown): v is ServerInfo {
   return typeof v === 'object' && v !== null && typeof (v as ServerInfo).version === 'string';
+}
+
+/** Reads a password from the terminal without echoing it (ksqlDB's CLI asks the same way). */
+function askPassword(io: CliIo, user: string): Promise<string> {
+  if (io.stdin.isTTY !== true) return Promise.reject(new Error(`-u ${user} needs -p PASSWORD when stdin is not a terminal`));
+  io.stdout.write('Enter password: ');
+  const stdin = io.stdin as NodeJS.ReadStream;
+  stdin.setRawMode?.(true);
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const done = (err?: Error) => {
+      stdin.removeListener('data', onData);
+      stdin.setRawMode?.(false);
+      stdin.pause();
+      io.stdout.write('\n');
+      if (err) reject(err);
+      else resolve(text);
+    };
+    const onData = (chunk: Buffer | string) => {
+      for (const ch of String(chunk)) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new Error('cancelled'));
+        if (ch === '\u007f') text = text.slice(0, -1);
+        else text += ch;
+      }
+    };
+    stdin.on('data', onData);
+    stdin.resume();
+  });
 }

@@ -63,9 +63,15 @@ export class RestClient {
   readonly baseUrl: URL;
   private readonly agent = new http.Agent({ keepAlive: true });
 
-  constructor(serverUrl: string) {
+  /** `Basic ...` when the server needs credentials (`-u`/`-p`, or user:password in the URL). */
+  private readonly authorization: string | undefined;
+
+  constructor(serverUrl: string, credentials?: { readonly user: string; readonly password: string }) {
     this.baseUrl = new URL(serverUrl);
     if (this.baseUrl.protocol !== 'http:') throw new Error(`Unsupported server URL ${serverUrl}: only http:// is supported`);
+    const user = credentials?.user ?? decodeURIComponent(this.baseUrl.username);
+    const password = credentials?.password ?? decodeURIComponent(this.baseUrl.password);
+    this.authorization = user === '' ? undefined : `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
   }
 
   async info(): Promise<ServerInfo> {
@@ -178,6 +184,7 @@ export class RestClient {
 
   private request(method: string, path: string, payload: string | undefined, opts: { accept: string; agent: http.Agent | false }): http.ClientRequest {
     const headers: Record<string, string | number> = { accept: opts.accept };
+    if (this.authorization !== undefined) headers['authorization'] = this.authorization;
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(payload);

@@ -13,9 +13,12 @@ export class PeerHttpError extends Error {
   }
 }
 
-export async function postJson(host: string, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
+/** `authorization`: credentials to pass on (a forwarded pull query carries its caller's). */
+export async function postJson(host: string, path: string, body: unknown, timeoutMs: number, authorization?: string): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (authorization !== undefined) headers['authorization'] = authorization;
   const res = await fetch(`http://${host}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+    method: 'POST', headers,
     body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await res.text();
@@ -31,10 +34,10 @@ export interface ForwardedPullResult {
 }
 
 /** Runs a pull query on `host` with its properties (partitions pinned, forwarding off). */
-export async function forwardPull(host: string, sql: string, properties: Record<string, unknown>, timeoutMs: number): Promise<ForwardedPullResult> {
+export async function forwardPull(host: string, sql: string, properties: Record<string, unknown>, timeoutMs: number, authorization?: string): Promise<ForwardedPullResult> {
   let body: unknown;
   try {
-    body = await postJson(host, '/query-stream', { sql, properties }, timeoutMs);
+    body = await postJson(host, '/query-stream', { sql, properties }, timeoutMs, authorization);
   } catch (e) {
     if (e instanceof SyntaxError) throw Object.assign(new Error(`${host} sent a malformed answer`), { status: 502 });
     throw e;

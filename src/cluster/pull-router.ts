@@ -51,7 +51,7 @@ const prop = (s: Session, k: string) => s.properties.get(k);
  * Undefined when the statement is not a pull query (push queries take the normal path). Errors:
  * KsqlError for a bad statement (as without a cluster), PullRoutingError for routing outcomes.
  */
-export async function routePull(node: ClusterNode, session: Session, sql: string): Promise<RoutedPull | undefined> {
+export async function routePull(node: ClusterNode, session: Session, sql: string, authorization?: string): Promise<RoutedPull | undefined> {
   if (/\bEMIT\s+(CHANGES|FINAL)\b/i.test(sql)) return undefined;
   const engine = node.o.engine;
   if (prop(session, SKIP_FORWARDING) === 'true' || prop(session, PINNED_PARTITIONS) !== undefined) return serveForwarded(node, session, sql);
@@ -99,7 +99,7 @@ export async function routePull(node: ClusterNode, session: Session, sql: string
     }
     const outcomes = await Promise.all([...byHost].map(async ([host, g]) => {
       try {
-        const got = host === node.host ? await readLocal(node, session, sql, g.partitions, loc.taskPrefix) : await readRemote(node, host, session, sql, g.partitions, columns);
+        const got = host === node.host ? await readLocal(node, session, sql, g.partitions, loc.taskPrefix) : await readRemote(node, host, session, sql, g.partitions, columns, authorization);
         return { host, g, got };
       } catch (e) {
         return { host, g, error: e };
@@ -163,11 +163,11 @@ async function readLocal(node: ClusterNode, session: Session, sql: string, parti
   return { rows, columns: handle.columns, queryId: handle.queryId, notReady };
 }
 
-async function readRemote(node: ClusterNode, host: string, session: Session, sql: string, partitions: number[], columns: readonly QueryColumn[]) {
+async function readRemote(node: ClusterNode, host: string, session: Session, sql: string, partitions: number[], columns: readonly QueryColumn[], authorization: string | undefined) {
   // A network partition: unreachable, not refused (refused would mean the peer crashed).
   if (!node.peersReachable) throw Object.assign(new Error(`connect EHOSTUNREACH ${host} (test partition)`), { code: 'EHOSTUNREACH' });
   const properties: Record<string, unknown> = { ...Object.fromEntries(session.properties), [PINNED_PARTITIONS]: partitions.join(','), [SKIP_FORWARDING]: 'true' };
-  const result = await forwardPull(host, sql, properties, 5000);
+  const result = await forwardPull(host, sql, properties, 5000, authorization);
   const readers = columns.map((c, i) => compileJsonReader(c.type, c.name ?? String(i)));
   const rows = result.rows.map((r) => ({ values: r.map((v, i) => (v === null ? null : readers[i] ? readers[i](v) : v)) }));
   return { rows, columns, queryId: '', notReady: [] as number[] };

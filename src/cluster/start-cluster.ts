@@ -45,7 +45,7 @@ export function prepareCluster(config: ServerConfig, bootstrapServers: string): 
         onHeartbeat: (b) => n.onHeartbeat(b),
         onLagReport: (b) => n.onLagReport(b),
         clusterStatus: () => n.clusterStatus(),
-        routePull: (session, sql) => routePull(n, session, sql),
+        routePull: (session, sql, authorization) => routePull(n, session, sql, authorization),
       };
     },
     stopBackground: () => node?.stopBackground(),

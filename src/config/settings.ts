@@ -39,6 +39,26 @@ export const SETTINGS: readonly SettingDef[] = [
     doc: 'A separate listener (http://host:port) for server-to-server traffic: /heartbeat, /lag and forwarded pull queries are served there, and refused on the public listener (40005). Peers reach this server at `ksql.advertised.listener`, which defaults to this listener when it is set.',
   },
   {
+    name: 'authentication.method', type: 'enum', default: 'NONE', values: ['NONE', 'BASIC'], scope: 'server',
+    doc: 'BASIC: every request (REST, HTTP/2, the WebSocket) needs HTTP Basic credentials of a user in the password file named by the JAAS file\'s `authentication.realm` section; 401 (40100) without them, 403 (40300) when the user has none of `authentication.roles`. Forwarded pull queries carry the caller\'s credentials; /heartbeat and /lag are accepted without credentials on `ksql.internal.listener` only, so a cluster with authentication needs that listener.',
+  },
+  {
+    name: 'authentication.realm', type: 'string', default: '', scope: 'server',
+    doc: 'The section of the JAAS file whose login module names the password file (`file="..."`), e.g. `KsqlServer-Props`.',
+  },
+  {
+    name: 'authentication.roles', type: 'list', default: '*', scope: 'server',
+    doc: 'Roles (from the password file: `user: password,role1,role2`) allowed to use the server; `*` allows any authenticated user.',
+  },
+  {
+    name: 'authentication.skip.paths', type: 'list', default: '', scope: 'server',
+    doc: 'Paths served without credentials, e.g. `/chc/live,/chc/ready`; a trailing `*` matches a prefix.',
+  },
+  {
+    name: 'riffle.authentication.jaas.config', type: 'string', default: '', scope: 'server',
+    doc: 'Path of the JAAS file (ksqlDB reads it from the JVM option -Djava.security.auth.login.config; that option in the KSQL_OPTS environment variable is honoured too). Password lines are plain or `MD5:<hex>`.',
+  },
+  {
     name: 'ksql.service.id', type: 'string', default: 'default_', scope: 'server',
     doc: 'The id of the ksqlDB cluster this server belongs to. Reported by /info; prefixes internal topic and consumer group names.',
   },

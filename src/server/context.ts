@@ -2,6 +2,7 @@
 // statuses /status reports, the registry of running push queries and the server's lifecycle state.
 
 import type { ServerConfig } from '../config/load-config.ts';
+import { type BasicAuth, loadBasicAuth } from './basic-auth.ts';
 import type { EngineApi, QueryHandle, Session } from '../engine/engine-api.ts';
 import type { EntityContext } from './wire/entities.ts';
 import type { PropertyMap } from './wire/requests.ts';
@@ -15,7 +16,8 @@ export interface ClusterHooks {
   onLagReport(body: unknown): void;
   clusterStatus(): unknown;
   /** Routes a pull query across replicas; undefined when the statement takes the normal path. */
-  routePull(session: Session, sql: string): Promise<{ handle: QueryHandle; servedBy?: readonly unknown[] } | undefined>;
+  /** `authorization`: the caller's credentials, passed on when the query is forwarded to a peer. */
+  routePull(session: Session, sql: string, authorization?: string): Promise<{ handle: QueryHandle; servedBy?: readonly unknown[] } | undefined>;
   /** Internal endpoints (/heartbeat, /lag) are refused on a listener this returns false for. */
   readonly internalOnly?: boolean;
 }
@@ -75,12 +77,15 @@ export class ServerContext {
   state: ServerState = 'running';
   /** Set when this server is part of an HA cluster. */
   cluster: ClusterHooks | undefined;
+  /** HTTP BASIC authentication, when `authentication.method=BASIC`. */
+  readonly auth: BasicAuth | undefined;
   #commandSequence = 0;
 
   constructor(engine: EngineApi, config: ServerConfig, identity: ServerIdentity) {
     this.engine = engine;
     this.config = config;
     this.identity = identity;
+    this.auth = loadBasicAuth(config);
     this.limits = {
       maxRequestBytes: config.number('riffle.server.max.request.bytes'),
       pushClientBufferBytes: config.number('riffle.push.client.buffer.bytes'),

@@ -8,6 +8,11 @@ const INTERNAL_PATHS = new Set(['/heartbeat', '/lag']);
 /** Properties only a peer's forwarded pull query carries (see src/cluster/pull-router.ts). */
 const FORWARDING_PROPERTIES = ['request.ksql.query.pull.partition', 'request.ksql.query.pull.skip.forwarding'];
 
+/** Calls only peers make (/heartbeat, /lag): on the internal listener they need no user credentials. */
+export function isPeerOnlyPath(path: string): boolean {
+  return INTERNAL_PATHS.has(path);
+}
+
 export function internalListenerUrl(ctx: ServerContext): URL | undefined {
   const v = ctx.config.string('ksql.internal.listener');
   return v === '' ? undefined : new URL(v);

@@ -37,7 +37,7 @@ export async function runQuery(ctx: ServerContext, ex: Exchange, request: QueryR
   const session = ctx.newSession(request.properties, request.sessionVariables);
   let handle;
   try {
-    const routed = ctx.cluster ? await ctx.cluster.routePull(session, request.sql) : undefined;
+    const routed = ctx.cluster ? await ctx.cluster.routePull(session, request.sql, ex.header('authorization')) : undefined;
     if (routed?.servedBy) ex.setHeader(SERVED_BY_HEADER, JSON.stringify(routed.servedBy));
     handle = routed?.handle ?? await ctx.engine.query(session, request.sql);
   } catch (err) {

@@ -20,7 +20,7 @@ import { queryRoutes } from './endpoints/query.ts';
 import { statusRoutes } from './endpoints/status.ts';
 import { createWsQueryEndpoint, type WsQueryEndpoint } from './endpoints/ws-query.ts';
 import { Exchange } from './exchange.ts';
-import { refuseOnPublicListener } from './internal-listener.ts';
+import { isPeerOnlyPath, refuseOnPublicListener } from './internal-listener.ts';
 import { createDualProtocolServer } from './http-listener.ts';
 import { sendError, sendInternalError } from './respond.ts';
 import { notFound, Router } from './router.ts';
@@ -133,9 +133,10 @@ function dispatch(ctx: ServerContext, router: Router, ex: Exchange): void {
     ex.request.resume();
     return sendError(ex, wireError(genericError(SERVER_SHUTTING_DOWN, 'The server is shutting down')));
   }
-  const refused = refuseOnPublicListener(ctx, ex.internalListener, ex.path);
+  const refused = refuseOnPublicListener(ctx, ex.internalListener, ex.path) ?? unauthenticated(ctx, ex);
   if (refused) {
     ex.request.resume();
+    if (refused.status === 401) ex.setHeader('www-authenticate', `Basic realm="${ctx.auth!.realm}"`);
     return sendError(ex, refused);
   }
   const found = router.match(ex.method, ex.path, ex.header('accept'));
@@ -156,4 +157,11 @@ function dispatch(ctx: ServerContext, router: Router, ex: Exchange): void {
       sendInternalError(ex, err);
     });
   }
+}
+
+/** The refusal of a request without valid credentials (authentication on), else undefined. */
+function unauthenticated(ctx: ServerContext, ex: Exchange) {
+  const auth = ctx.auth;
+  if (!auth || auth.skips(ex.path) || (ex.internalListener && isPeerOnlyPath(ex.path))) return undefined;
+  return auth.check(ex.header('authorization'));
 }

@@ -41,6 +41,8 @@ export interface ServerProc {
   output: string;
   /** Output of every run, each line prefixed with the harness's receipt time. */
   log: string;
+  /** Credentials the harness's requests carry (ClusterOptions.basicAuth). */
+  readonly authorization?: string;
 }
 
 export interface ClusterOptions {
@@ -49,6 +51,24 @@ export interface ClusterOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** Give every server a separate internal listener (ksql.internal.listener) for peer traffic. */
   readonly internalListener?: boolean;
+  /** authentication.method=BASIC with one user (HARNESS_USER); the harness's requests sign in as it. */
+  readonly basicAuth?: boolean;
+}
+
+export const HARNESS_USER = { user: 'harness', password: 'secret-1' };
+
+/** A JAAS file and password file for `basicAuth` clusters; returns their settings. */
+function basicAuthSettings(root: string): Record<string, string> {
+  const passwords = join(root, 'password-file');
+  writeFileSync(passwords, `${HARNESS_USER.user}: ${HARNESS_USER.password},user\n`);
+  const jaas = join(root, 'jaas_config.file');
+  writeFileSync(jaas, `RiffleHa {\n  org.eclipse.jetty.jaas.spi.PropertyFileLoginModule required file="${passwords}";\n};\n`);
+  return { 'authentication.method': 'BASIC', 'authentication.realm': 'RiffleHa', 'riffle.authentication.jaas.config': jaas };
+}
+
+/** The Authorization header of a ServerProc, when its cluster has authentication. */
+export function authHeaders(s: ServerProc): Record<string, string> {
+  return s.authorization ? { authorization: s.authorization } : {};
 }
 
 export class TestCluster {
@@ -67,6 +87,7 @@ export class TestCluster {
     const s: ServerProc = {
       port, host: `127.0.0.1:${port}`, peerHost: internal ?? `127.0.0.1:${port}`, dataDir: join(this.root, `s${n}`),
       partitionFile: join(this.root, `partition-${n}`), proc: undefined, output: '', log: '',
+      ...(this.o.basicAuth ? { authorization: `Basic ${Buffer.from(`${HARNESS_USER.user}:${HARNESS_USER.password}`).toString('base64')}` } : {}),
     };
     this.servers.push(s);
     return s;
@@ -82,6 +103,7 @@ export class TestCluster {
       // Heartbeat gaps up to 1 s tolerated (ksqlDB: 0.3 s): on two shared cores a busy server stalls
       // that long, and would be judged dead (a kill -9 is still noticed at once: connection refused).
       'ksql.heartbeat.missed.threshold.ms': '10',
+      ...(this.o.basicAuth ? basicAuthSettings(this.root) : {}),
       ...this.o.settings,
     };
     const args = ['node', ...SERVER_V8_FLAGS, BIN, 'server', '--port', String(s.port), '--data-dir', s.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
@@ -171,7 +193,7 @@ function require_(): typeof import('node:child_process') {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function ksql(s: ServerProc, statement: string, props: Record<string, unknown> = {}): Promise<unknown> {
-  const res = await fetch(`http://${s.host}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: statement, streamsProperties: props }) });
+  const res = await fetch(`http://${s.host}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(s) }, body: JSON.stringify({ ksql: statement, streamsProperties: props }) });
   const body: unknown = await res.json();
   if (!res.ok) throw new Error(`ksql ${res.status}: ${JSON.stringify(body)}`);
   return body;
@@ -186,7 +208,7 @@ export interface PullAnswer {
 
 export async function pull(s: ServerProc, sql: string, properties: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<PullAnswer> {
   const res = await fetch(`http://${s.host}/query-stream`, {
-    method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+    method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...authHeaders(s) },
     body: JSON.stringify({ sql, properties }), signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await res.text();
@@ -212,7 +234,7 @@ export async function waitFor<T>(what: string, f: () => Promise<T | undefined | 
 }
 
 export async function clusterStatus(s: ServerProc): Promise<Record<string, { hostAlive: boolean; activeStandbyPerQuery: Record<string, { activePartitions: { partition: number }[]; standByPartitions: { partition: number }[] }> }>> {
-  const res = await fetch(`http://${s.host}/clusterStatus`);
+  const res = await fetch(`http://${s.host}/clusterStatus`, { headers: authHeaders(s) });
   return ((await res.json()) as { clusterStatus: never }).clusterStatus;
 }
 

@@ -1,10 +1,11 @@
-// Scenarios 11 and 3 (ha-reference.md §4) with internal listeners: inter-node endpoints and forwarded
-// pull queries are refused on the public listener (40005) while peers talk on the internal one; a
+// Scenarios 11 and 3 (ha-reference.md §4) with internal listeners and BASIC authentication on:
+// inter-node endpoints and forwarded pull queries are refused on the public listener (40005) while
+// peers talk on the internal one (forwarded pulls carry the caller's credentials); a
 // server cut off from its peers (not from Kafka) is marked dead by them, and once also fenced by
 // Kafka it stops acting as active while the others take over its partitions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterStatus, kafka, ksql, placement, pull, type ServerProc, settled, TestCluster, waitFor, tearDown, waitUntilKnownEverywhere } from './harness.ts';
+import { authHeaders, clusterStatus, kafka, ksql, placement, pull, type ServerProc, settled, TestCluster, waitFor, tearDown, waitUntilKnownEverywhere } from './harness.ts';
 
 const PARTITIONS = 3;
 let k: Awaited<ReturnType<typeof kafka>>;
@@ -25,14 +26,14 @@ async function allRows(from: ServerProc, props: Record<string, unknown> = {}) {
 
 const matches = (got: Map<string, number>) => [...expected].every(([key, v]) => got.get(key) === v);
 
-async function post(url: string, body: unknown): Promise<{ status: number; body: { error_code?: number; message?: string } }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: { error_code?: number; message?: string } }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as never };
 }
 
 before(async () => {
   k = await kafka();
-  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `iso_${process.pid}_${Date.now() % 100_000}`, internalListener: true });
+  c = new TestCluster({ bootstrap: k.bootstrap, serviceId: `iso_${process.pid}_${Date.now() % 100_000}`, internalListener: true, basicAuth: true });
   s = [await c.add(), await c.add(), await c.add()];
   await Promise.all(s.map((x) => c.start(x)));
   await ksql(s[0]!, `CREATE STREAM E (K STRING KEY, V INT) WITH (KAFKA_TOPIC='${c.o.serviceId}_e', VALUE_FORMAT='JSON', PARTITIONS=${PARTITIONS});`);
@@ -56,10 +57,14 @@ test('internal listener: /heartbeat, /lag and forwarded pulls refused on the pub
     assert.deepEqual(r.body, refusal, path);
   }
   const forwarded = { sql: 'SELECT K, S FROM T;', properties: { 'request.ksql.query.pull.partition': '0', 'request.ksql.query.pull.skip.forwarding': 'true' } };
-  const pub = await post(`http://${x.host}/query-stream`, forwarded);
+  // (Signed in: authentication comes first, an anonymous call would get 401.)
+  const pub = await post(`http://${x.host}/query-stream`, forwarded, authHeaders(x));
   assert.equal(pub.status, 400);
   assert.deepEqual(pub.body, refusal);
 
+  // Users need credentials on either listener; peers' heartbeats need none on the internal one.
+  assert.equal((await post(`http://${x.host}/ksql`, { ksql: 'SHOW STREAMS;' })).status, 401);
+  assert.equal((await post(`http://${x.peerHost}/query-stream`, { sql: 'SELECT K, S FROM T;' })).status, 401);
   // The same calls on the internal listener are served; peers know each other by it.
   assert.equal((await post(`http://${x.peerHost}/heartbeat`, { hostInfo: s[1]!.peerHost, timestamp: Date.now() })).status, 200);
   const status = await clusterStatus(x);

@@ -29,6 +29,13 @@ export function createWsQueryEndpoint(ctx: ServerContext): WsQueryEndpoint {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 9\r\n\r\nNot Found');
         return;
       }
+      const refused = ctx.auth && !ctx.auth.skips(url.pathname) ? ctx.auth.check(req.headers.authorization) : undefined;
+      if (refused) {
+        const body = JSON.stringify(refused.body);
+        const challenge = refused.status === 401 ? `WWW-Authenticate: Basic realm="${ctx.auth!.realm}"\r\n` : '';
+        socket.end(`HTTP/1.1 ${refused.status} ${refused.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\n${challenge}Content-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
         serve(ctx, ws, url.searchParams.get('request')).catch((err: unknown) => closeWith(ws, INTERNAL_ERROR, errorMessage(err)));
       });
