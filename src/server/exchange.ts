@@ -144,7 +144,8 @@ export class Exchange {
   sendText(status: number, text: string, contentType: string | undefined, extraHeaders?: Record<string, string>): void {
     if (this.#aborted || this.#res.headersSent) return;
     const headers: Record<string, string | number> = extraHeaders ? { ...extraHeaders } : {};
-    headers['content-length'] = Buffer.byteLength(text);
+    // HTTP/2 frames the body itself (END_STREAM); the header would only cost encoding work.
+    if (!this.isHttp2) headers['content-length'] = Buffer.byteLength(text);
     if (contentType !== undefined) headers['content-type'] = contentType;
     this.#res.writeHead(status, headers);
     this.#res.end(text);
