@@ -35,7 +35,7 @@ export async function runTransientQuery(host: ExecutorHost, session: Session, qu
   });
   const columns = outputColumns(plan, isPull);
   if (isPull && src?.type === 'TABLE') return pullFromTable(host, plan, query, columns, queryId, text, session);
-  return runStreaming(host, session, plan, query, columns, queryId, isPull);
+  return runStreaming(host, session, plan, query, columns, queryId, isPull, queryId.startsWith('SCALABLE_PUSH_QUERY_'));
 }
 
 /**
@@ -63,6 +63,16 @@ function outputColumns(plan: PlannedQuery, isPull: boolean): QueryColumn[] {
   });
 }
 
+function sourceKeyPositions(root: Step): number[] {
+  if (root.kind !== 'Project') return [];
+  const keyCount = findSource(root)?.keyCount ?? 0;
+  const out: number[] = [];
+  root.exprs.forEach((e, i) => {
+    if (e.kind === 'Column' && e.index < keyCount) out.push(i);
+  });
+  return out;
+}
+
 function hasAggregate(step: Step): boolean {
   if (step.kind === 'Aggregate') return true;
   if ('input' in step) return hasAggregate(step.input);
@@ -76,7 +86,8 @@ function findSource(step: Step): (Step & { kind: 'Source' }) | undefined {
 }
 
 /** Push queries, and pull queries on streams (a bounded scan up to the end at query start). */
-async function runStreaming(host: ExecutorHost, session: Session, plan: PlannedQuery, query: Query, columns: QueryColumn[], queryId: string, bounded: boolean): Promise<QueryHandle> {
+/** `scalable`: ksqlDB's scalable push queries skip records without a key (its tests pin this down). */
+async function runStreaming(host: ExecutorHost, session: Session, plan: PlannedQuery, query: Query, columns: QueryColumn[], queryId: string, bounded: boolean, scalable: boolean): Promise<QueryHandle> {
   const subs = splitTopology({ kind: 'Output', step: plan.root }, false);
   const sub = subs[subs.length - 1]!;
   const inputs: { topic: string; partition: number; repartition: boolean }[] = [];
@@ -88,12 +99,15 @@ async function runStreaming(host: ExecutorHost, session: Session, plan: PlannedQ
       if (bounded) ends.set(`${topic}:${p}`, await host.log.endOffset(topic, p));
     }
   }
+  // Output positions of the source's key columns (when projected), for the null-key rule above.
+  const keyColumns = scalable ? sourceKeyPositions(plan.root) : [];
   const queue = new RowQueue(10_000);
   let emitted = 0;
   let reason: 'Limit Reached' | 'Query Completed' | 'Closed' | undefined;
   const limit = query.limit;
   const output = (c: Change): void => {
     if (reason) return;
+    if (keyColumns.length > 0 && c.row !== null && keyColumns.every((i) => c.row![i] === null)) return;
     if (c.row === null) {
       if (!plan.isTable) return;
       queue.push({ values: c.key.length === columns.length ? [...c.key] : columns.map(() => null), tombstone: true });
