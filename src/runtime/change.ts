@@ -19,8 +19,6 @@ export interface Change {
   /** Where the triggering input record came from. */
   readonly partition: number;
   readonly offset: number;
-  /** The state-store key bytes of (key, window start), when an operator already computed them. */
-  readonly keyBytes?: Uint8Array;
 }
 
 export type Emit = (c: Change) => void;

@@ -1,9 +1,10 @@
 // A task's view of one state store: decoded values cached in memory, writes collected as dirty
 // entries until the task commits, when they go to the changelog topic and the StateStore in one
 // step (see Task.commit), and stay cached until the StateStore holds them. Keys are
-// order-preserving tuple bytes (src/serde/ordered-key.ts).
+// order-preserving tuple bytes (src/serde/ordered-key.ts); the cache is keyed by their latin1
+// string, which operators can build straight from the key values (keyStringOf) once per record.
 
-import { decodeKeyBytes, encodeKeyBytes } from '../serde/ordered-key.ts';
+import { decodeKeyBytes, encodeKeyBytes, encodeKeyString, keyStringBytes } from '../serde/ordered-key.ts';
 import type { InternalCodec } from '../serde/internal-codec.ts';
 import type { StateStore } from '../state/state-store.ts';
 
@@ -18,6 +19,16 @@ function keyString(bytes: Uint8Array): string {
   return lastString;
 }
 
+/** A cached value; `key` (the bytes) is derived from the key string when first needed. */
+interface CacheEntry<V> {
+  key: Uint8Array | undefined;
+  value: V | null;
+  /** Written since the last takeDirty (its key is in #dirty). */
+  dirty: boolean;
+  /** Handed to a commit whose batch the StateStore does not hold yet (its key is in #unpersisted). */
+  unpersisted: boolean;
+}
+
 export interface DirtyEntry {
   readonly key: Uint8Array;
   /** null = delete. */
@@ -30,14 +41,19 @@ export class TaskStore<V> {
   readonly #store: StateStore;
   readonly #codec: InternalCodec<V>;
   /** Decoded values by key string; `null` caches a known absence. */
-  readonly #cache = new Map<string, { key: Uint8Array; value: V | null }>();
-  #dirty = new Set<string>();
+  readonly #cache = new Map<string, CacheEntry<V>>();
+  /** Keys of the dirty entries, each once (flags on the entries, so a write costs no set lookup). */
+  #dirty: string[] = [];
   /**
    * Keys handed to a commit by takeDirty whose batch the StateStore does not hold yet (the task
    * processes on while its commit is written): their cached values are the only current copy, so
    * they are never evicted and range() reads them from the cache.
    */
-  #unpersisted = new Set<string>();
+  #unpersisted: string[] = [];
+  // Operators get() then put() the same key: the entry of the last getByKeyString saves the
+  // second map lookup. Forgotten whenever entries leave the cache.
+  #lastKey: string | undefined;
+  #lastEntry: CacheEntry<V> | undefined;
 
   constructor(name: string, changelogTopic: string, store: StateStore, codec: InternalCodec<V>) {
     this.name = name;
@@ -50,6 +66,11 @@ export class TaskStore<V> {
     return encodeKeyBytes(values);
   }
 
+  /** The cache key of keyOf(values), built without the bytes when it can be (see encodeKeyString). */
+  static keyStringOf(values: readonly unknown[]): string {
+    return encodeKeyString(values);
+  }
+
   static decodeKey(bytes: Uint8Array): unknown[] {
     return decodeKeyBytes(bytes);
   }
@@ -58,17 +79,53 @@ export class TaskStore<V> {
     const ks = keyString(key);
     const hit = this.#cache.get(ks);
     if (hit) return hit.value ?? undefined;
+    return this.#load(ks, key).value ?? undefined;
+  }
+
+  /** get() by the key's string (keyStringOf). */
+  getByKeyString(ks: string): V | undefined {
+    const e = this.#cache.get(ks) ?? this.#load(ks, keyStringBytes(ks));
+    this.#lastKey = ks;
+    this.#lastEntry = e;
+    return e.value ?? undefined;
+  }
+
+  #load(ks: string, key: Uint8Array): CacheEntry<V> {
     const bytes = this.#store.get(key);
     const value = bytes === undefined ? null : this.#codec.decode(bytes);
     if (this.#cache.size > 200_000) this.#evictClean();
-    this.#cache.set(ks, { key, value });
-    return value ?? undefined;
+    const e: CacheEntry<V> = { key, value, dirty: false, unpersisted: false };
+    this.#cache.set(ks, e);
+    return e;
   }
 
   put(key: Uint8Array, value: V | null): void {
-    const ks = keyString(key);
-    this.#cache.set(ks, { key, value });
-    this.#dirty.add(ks);
+    this.#set(keyString(key), key, value);
+  }
+
+  /** put() by the key's string (keyStringOf). */
+  putByKeyString(ks: string, value: V | null): void {
+    this.#set(ks, undefined, value);
+  }
+
+  #set(ks: string, key: Uint8Array | undefined, value: V | null): void {
+    let e = ks === this.#lastKey ? this.#lastEntry : this.#cache.get(ks);
+    if (e) {
+      // Updated in place: takeDirty has already encoded any value a commit took, and range() copies.
+      e.value = value;
+    } else {
+      e = { key, value, dirty: false, unpersisted: false };
+      this.#cache.set(ks, e);
+    }
+    if (!e.dirty) {
+      e.dirty = true;
+      this.#dirty.push(ks);
+    }
+  }
+
+  /** The key bytes of a cache entry, derived once from its string. */
+  static #bytes(ks: string, e: CacheEntry<unknown>): Uint8Array {
+    return (e.key ??= keyStringBytes(ks));
   }
 
   delete(key: Uint8Array): void {
@@ -85,23 +142,26 @@ export class TaskStore<V> {
 
   /** Entries in [from, to), ascending, including uncommitted writes. */
   range(from: Uint8Array | undefined, to: Uint8Array | undefined): { key: Uint8Array; value: V }[] {
-    const out = new Map<string, { key: Uint8Array; value: V | null }>();
+    const out = new Map<string, { key: Uint8Array | undefined; value: V | null }>();
     for (const e of this.#store.range(from, to)) {
       const ks = keyString(e.key);
       const cached = this.#cache.get(ks);
-      out.set(ks, cached ?? { key: e.key, value: this.#codec.decode(e.value) });
+      out.set(ks, { key: e.key, value: cached ? cached.value : this.#codec.decode(e.value) });
     }
     const lo = from ? keyString(from) : undefined;
     const hi = to ? keyString(to) : undefined;
     for (const keys of [this.#unpersisted, this.#dirty]) {
       for (const ks of keys) {
-        if ((lo === undefined || ks >= lo) && (hi === undefined || ks < hi)) out.set(ks, this.#cache.get(ks)!);
+        if ((lo === undefined || ks >= lo) && (hi === undefined || ks < hi)) {
+          const e = this.#cache.get(ks)!;
+          out.set(ks, { key: TaskStore.#bytes(ks, e), value: e.value });
+        }
       }
     }
     return [...out.entries()]
       .filter(([, v]) => v.value !== null)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, v]) => ({ key: v.key, value: v.value as V }));
+      .map(([, v]) => ({ key: v.key!, value: v.value as V }));
   }
 
   /** All entries (for table scans). */
@@ -110,7 +170,7 @@ export class TaskStore<V> {
   }
 
   hasDirty(): boolean {
-    return this.#dirty.size > 0;
+    return this.#dirty.length > 0;
   }
 
   /**
@@ -121,18 +181,25 @@ export class TaskStore<V> {
     const out: DirtyEntry[] = [];
     for (const ks of this.#dirty) {
       const e = this.#cache.get(ks)!;
-      out.push({ key: e.key, value: e.value === null ? null : this.#codec.encode(e.value) });
+      e.dirty = false;
+      if (!e.unpersisted) {
+        e.unpersisted = true;
+        this.#unpersisted.push(ks);
+      }
+      out.push({ key: TaskStore.#bytes(ks, e), value: e.value === null ? null : this.#codec.encode(e.value) });
     }
-    if (this.#unpersisted.size === 0) this.#unpersisted = this.#dirty;
-    else for (const ks of this.#dirty) this.#unpersisted.add(ks);
-    this.#dirty = new Set();
+    this.#dirty = [];
     return out;
   }
 
   /** Writes committed entries (the last takeDirty's) to the StateStore with the changelog position. */
   async persist(entries: readonly DirtyEntry[], changelogPosition: number): Promise<void> {
     await this.#store.write({ puts: entries, changelogPosition });
-    this.#unpersisted = new Set();
+    for (const ks of this.#unpersisted) {
+      const e = this.#cache.get(ks);
+      if (e) e.unpersisted = false;
+    }
+    this.#unpersisted = [];
   }
 
   changelogPosition(): number {
@@ -141,14 +208,18 @@ export class TaskStore<V> {
 
   /** Applies changelog records (restore / standby replay). */
   async applyChangelog(entries: readonly DirtyEntry[], position: number): Promise<void> {
+    this.#lastKey = undefined;
+    this.#lastEntry = undefined;
     for (const e of entries) this.#cache.delete(keyString(e.key));
     await this.#store.write({ puts: entries, changelogPosition: position });
   }
 
   /** Forgets cached values that are not dirty (bounded memory). */
   #evictClean(): void {
-    for (const ks of this.#cache.keys()) {
-      if (!this.#dirty.has(ks) && !this.#unpersisted.has(ks)) this.#cache.delete(ks);
+    this.#lastKey = undefined;
+    this.#lastEntry = undefined;
+    for (const [ks, e] of this.#cache) {
+      if (!e.dirty && !e.unpersisted) this.#cache.delete(ks);
       if (this.#cache.size < 100_000) break;
     }
   }

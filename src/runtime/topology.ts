@@ -16,7 +16,6 @@ import { sinkOperator } from './operators/sink.ts';
 import { sourceOperator, type RecordHandler } from './operators/source.ts';
 import { suppressOperator } from './operators/suppress.ts';
 import { joinOperator } from './operators/join.ts';
-import { ChangeCache } from './operators/change-cache.ts';
 import { TaskStore } from './task-store.ts';
 
 /** A sub-topology's root: a sink, a repartition sink, or (transient queries) an output callback. */
@@ -108,7 +107,7 @@ export function instantiate(sub: SubTopology, ctx: OperatorContext, repartition:
   let lastSeq: number | undefined;
   let sourceCount = 0;
 
-  // `above`: the Filter/Project steps a source's rows pass through (nearest first), so a stream
+  // `above`: the Filter/Project/Rekey steps a source's rows pass through (nearest first), so a stream
   // source can skip pseudo columns nobody reads (operators/source-columns.ts).
   const build = (step: Step, emit: Emit, above: readonly Step[] = []): void => {
     switch (step.kind) {
@@ -120,16 +119,8 @@ export function instantiate(sub: SubTopology, ctx: OperatorContext, repartition:
       case 'Filter': build(step.input, filterOperator(step, ctx, emit), [step, ...above]); return;
       case 'Project': build(step.input, projectOperator(step, ctx, emit), [step, ...above]); return;
       case 'FlatMap': build(step.input, flatMapOperator(step, ctx, emit)); return;
-      case 'Aggregate': {
-        let out = emit;
-        if (ctx.cacheMaxBytes > 0) {
-          const cache = new ChangeCache(ctx.cacheMaxBytes, emit);
-          ctx.onCommit(() => cache.flush());
-          out = (c) => cache.put(c);
-        }
-        build(step.input, aggregateOperator(step, ctx, out));
-        return;
-      }
+      // The aggregate keeps its own record cache (ksqlDB's cache.max.bytes.buffering).
+      case 'Aggregate': build(step.input, aggregateOperator(step, ctx, emit)); return;
       case 'Suppress': build(step.input, suppressOperator(step, ctx, emit)); return;
       case 'Sink': build(step.input, sinkOperator(step, ctx)); return;
       case 'Join': {
@@ -151,7 +142,7 @@ export function instantiate(sub: SubTopology, ctx: OperatorContext, repartition:
           });
           return;
         }
-        build(step.input, rekeyOperator(step, ctx, emit));
+        build(step.input, rekeyOperator(step, ctx, emit), [step, ...above]);
         return;
       }
     }
@@ -175,7 +166,7 @@ export function instantiate(sub: SubTopology, ctx: OperatorContext, repartition:
         topic, partition: undefined, key: TaskStore.keyOf(c.key),
         value: codec.encode(c, origin === undefined ? undefined : origin + sub / 1024), timestamp: c.timestamp, headers: c.headers,
       });
-    }));
+    }), [root.step]);
   }
   return { handlers, lastSequence: () => lastSeq };
 }

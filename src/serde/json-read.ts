@@ -205,6 +205,17 @@ export function compileJsonReader(type: SqlType, path: string): JsonReader {
   }
 }
 
+/**
+ * The reader of a column no step reads: it accepts and rejects exactly what the column's reader
+ * does (a bad value still fails the record), but gives null instead of a value it would have to
+ * allocate (a BIGINT's BigInt).
+ */
+export function compileUnreadJsonReader(type: SqlType, path: string): JsonReader {
+  const full = compileJsonReader(type, path);
+  if (type.kind === 'BIGINT') return (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? null : full(v));
+  return full;
+}
+
 function containsPlainNumber(v: unknown): boolean {
   if (typeof v === 'number') return true;
   if (Array.isArray(v)) return v.some(containsPlainNumber);

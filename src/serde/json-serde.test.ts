@@ -146,3 +146,13 @@ void test('JSON keys: one column bare, several an object, all-null is no bytes',
 void test('JSON rejects MAP keys that are not STRING', () => {
   assert.throws(() => createValueSerde(json, [valueCol('M', mapType(INTEGER, DOUBLE))]), /JSON only supports MAP types with STRING keys/);
 });
+
+void test('a column nobody reads is still validated, but a BIGINT in it is not built', () => {
+  const serde = createValueSerde(json, [valueCol('A', BIGINT), valueCol('B', BIGINT), valueCol('C', STRING)], { unread: new Set([1]) });
+  assert.deepEqual(read(serde, '{"A": 1, "B": 2, "C": "x"}'), [1n, null, 'x']);
+  // Values the column's reader rejects still fail the record; others it would convert still are.
+  assert.throws(() => read(serde, '{"A": 1, "B": "two", "C": "x"}'), SerdeError);
+  assert.throws(() => read(serde, '{"A": 1, "B": true, "C": "x"}'), SerdeError);
+  assert.deepEqual(read(serde, '{"A": 1, "B": "3", "C": "x"}'), [1n, 3n, 'x']);
+  assert.deepEqual(read(serde, '{"A": 1, "B": 9007199254740993, "C": "x"}'), [1n, 9007199254740993n, 'x']);
+});

@@ -4,7 +4,7 @@
 
 import type { Column } from '../catalog/schema.ts';
 import { SerdeError, type RowSerde } from './serde.ts';
-import { compileFieldsReader, compileJsonReader, needsLosslessParse, NeedLosslessParse, type JsonReader } from './json-read.ts';
+import { compileFieldsReader, compileJsonReader, compileUnreadJsonReader, needsLosslessParse, NeedLosslessParse, type JsonReader } from './json-read.ts';
 import { compileJsonObjectWriter, compileJsonWriter } from './json-write.ts';
 import { JsonNumber, parseJsonLossless } from './lossless-json.ts';
 import { utf8Decode, utf8Encode } from './text-bytes.ts';
@@ -14,13 +14,15 @@ export interface JsonSerdeOptions {
   readonly unwrapped: boolean;
   /** "key" or "value", for error messages. */
   readonly target: 'key' | 'value';
+  /** Columns nobody reads (by index): validated, but read as null where that saves an allocation. */
+  readonly unread?: ReadonlySet<number>;
 }
 
 export function createJsonSerde(columns: readonly Column[], options: JsonSerdeOptions): RowSerde {
   const unwrapped = options.unwrapped && columns.length === 1;
   const target = options.target;
   const lossless = columns.some((c) => needsLosslessParse(c.type));
-  const readRoot = unwrapped ? compileUnwrappedReader(columns[0]!) : compileObjectReader(columns);
+  const readRoot = unwrapped ? compileUnwrappedReader(columns[0]!) : compileObjectReader(columns, options.unread);
   const writeRow = unwrapped ? compileUnwrappedWriter(columns[0]!) : compileJsonObjectWriter(
     columns.map((c) => c.name),
     columns.map((c) => c.type),
@@ -89,10 +91,10 @@ function compileUnwrappedReader(column: Column): RootReader {
   };
 }
 
-function compileObjectReader(columns: readonly Column[]): RootReader {
+function compileObjectReader(columns: readonly Column[], unread: ReadonlySet<number> | undefined): RootReader {
   const fields = compileFieldsReader(
     columns.map((c) => c.name),
-    columns.map((c) => compileJsonReader(c.type, '$.' + c.name)),
+    columns.map((c, i) => (unread?.has(i) ? compileUnreadJsonReader : compileJsonReader)(c.type, '$.' + c.name)),
   );
   const schema = columns.map((c) => c.name).join(', ');
   return (root, out, at) => {

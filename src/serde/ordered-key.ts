@@ -196,6 +196,51 @@ function encodeFast(values: readonly unknown[]): Uint8Array | undefined {
   return buf;
 }
 
+/**
+ * encodeKeyBytes as a string of one char per byte (latin1), for keying in-memory maps: equal
+ * tuples give equal strings. Tuples of ASCII strings without NUL and of numbers are built without
+ * going through bytes (a state access per record keys its cache this way); anything else is the
+ * latin1 text of encodeKeyBytes.
+ */
+export function encodeKeyString(values: readonly unknown[]): string {
+  let s = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'string' && isKeyAscii(v)) s += '\x07' + v + '\x00\x01';
+    else if (typeof v === 'number') s += numberKeyChars(v);
+    else return latin1(encodeKeyBytes(values));
+  }
+  return s;
+}
+
+/** Chars 0x01-0x7f only: their UTF-8 bytes are the chars themselves and need no escaping. */
+function isKeyAscii(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0 || c > 0x7f) return false;
+  }
+  return true;
+}
+
+function numberKeyChars(x: number): string {
+  f64.setFloat64(0, Number.isNaN(x) ? NaN : x);
+  const neg = (f64.getUint8(0) & 0x80) !== 0;
+  const b = (i: number): number => {
+    const raw = f64.getUint8(i);
+    return neg ? ~raw & 0xff : i === 0 ? raw ^ 0x80 : raw;
+  };
+  return String.fromCharCode(NUMBER, b(0), b(1), b(2), b(3), b(4), b(5), b(6), b(7));
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** Inverse of encodeKeyString: the key bytes. */
+export function keyStringBytes(key: string): Uint8Array {
+  return Buffer.from(key, 'latin1');
+}
+
 function encodeGeneral(values: readonly unknown[]): Uint8Array {
   const out: number[] = [];
   for (const v of values) push(out, v);

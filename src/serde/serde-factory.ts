@@ -44,12 +44,23 @@ export function formatSupportProblem(format: FormatName, columns: readonly Colum
   }
 }
 
-function createRowSerde(info: FormatInfo, columns: readonly Column[], target: 'key' | 'value', unwrapped: boolean): RowSerde {
+/** How a value serde may specialise its reading. */
+export interface ValueSerdeOptions {
+  /**
+   * Columns (by index) that no step reads: a format may skip building their values (they read as
+   * null), as long as a record it would reject is still rejected.
+   */
+  readonly unread?: ReadonlySet<number>;
+}
+
+function createRowSerde(
+  info: FormatInfo, columns: readonly Column[], target: 'key' | 'value', unwrapped: boolean, options: ValueSerdeOptions = {},
+): RowSerde {
   const problem = formatSupportProblem(info.format, columns);
   if (problem) throw new SerdeError(problem);
   switch (info.format) {
     case 'JSON':
-      return createJsonSerde(columns, { unwrapped, target });
+      return createJsonSerde(columns, { unwrapped, target, ...options });
     case 'DELIMITED': {
       const raw = info.properties['delimiter'];
       // The analyzer passes the resolved character (a tab for 'TAB'); raw settings are parsed here.
@@ -74,7 +85,7 @@ export function createKeySerde(format: KeyFormat, columns: readonly Column[]): K
 }
 
 /** Single-column values are wrapped in an object unless UNWRAP_SINGLES is set. */
-export function createValueSerde(format: ValueFormat, columns: readonly Column[]): RowSerde {
+export function createValueSerde(format: ValueFormat, columns: readonly Column[], options: ValueSerdeOptions = {}): RowSerde {
   const unwrapped = format.features.includes('UNWRAP_SINGLES');
-  return createRowSerde(format.info, columns, 'value', unwrapped);
+  return createRowSerde(format.info, columns, 'value', unwrapped, options);
 }

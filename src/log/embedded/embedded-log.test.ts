@@ -149,3 +149,37 @@ test('embedded: transactions and offsets stay decided across journal snapshots a
     assert.equal((await log.committedOffsets('plain-0')).size, 1);
     await log.close();
   }));
+
+void test('embedded: reads ahead after a full read; the next reads see what was appended since', () =>
+  withDir(async (dir) => {
+    const log = await openEmbeddedLog(dir, { segmentBytes: 1024 });
+    try {
+      await log.createTopic('t', { partitions: 1 });
+      const values = (rs: readonly { value: Uint8Array | null }[]): string[] => rs.map((r) => new TextDecoder().decode(r.value!));
+      const append = (from: number, n: number) =>
+        log.append('t', Array.from({ length: n }, (_, j) => ({ partition: 0, key: null, value: enc(`${from + j}`) })));
+      await append(0, 10);
+      // Full: the read of 10..19 starts now and finds nothing visible.
+      assert.deepEqual(values(await log.read('t', 0, 0, 10)), Array.from({ length: 10 }, (_, i) => `${i}`));
+      await append(10, 15);
+      // The empty read ahead is not served: 10..19 are visible now.
+      assert.deepEqual(values(await log.read('t', 0, 10, 10)), Array.from({ length: 10 }, (_, i) => `${10 + i}`));
+      // That read was full too: its read ahead (20..24) was started before 25..29 were appended.
+      await append(25, 5);
+      const rest: string[] = [];
+      for (let at = 20; rest.length < 10;) {
+        const got = await log.read('t', 0, at, 10);
+        assert.ok(got.length > 0);
+        rest.push(...values(got));
+        at = got[got.length - 1]!.offset + 1;
+      }
+      assert.deepEqual(rest, Array.from({ length: 10 }, (_, i) => `${20 + i}`));
+      // Two readers at different positions each get their own records.
+      assert.deepEqual(values(await log.read('t', 0, 0, 5)), ['0', '1', '2', '3', '4']);
+      assert.deepEqual(values(await log.read('t', 0, 15, 5)), ['15', '16', '17', '18', '19']);
+      assert.deepEqual(values(await log.read('t', 0, 5, 5)), ['5', '6', '7', '8', '9']);
+      assert.deepEqual(values(await log.read('t', 0, 20, 5)), ['20', '21', '22', '23', '24']);
+    } finally {
+      await log.close();
+    }
+  }));

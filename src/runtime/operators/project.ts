@@ -53,7 +53,6 @@ export function projectOperator(step: Step & { kind: 'Project' }, ctx: OperatorC
       row, key: keyCount === 0 ? NO_KEY : row.slice(0, keyCount),
       old: c.old === undefined || c.old === null ? c.old : compute(c.old, c),
       timestamp: c.timestamp, window: c.window, headers: c.headers, partition: c.partition, offset: c.offset,
-      keyBytes: c.keyBytes,
     });
   };
 }

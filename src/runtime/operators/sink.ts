@@ -34,9 +34,8 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
   const values: unknown[] = new Array(valueIndexes.length);
   return (c) => {
     if (materialized) {
-      const k = TaskStore.keyOf(c.window ? [...c.key, c.window.start] : c.key);
-      if (c.row === null) materialized.delete(k);
-      else materialized.put(k, [...c.row, c.timestamp, c.window?.start ?? null, c.window?.end ?? null]);
+      const k = TaskStore.keyStringOf(c.window ? [...c.key, c.window.start] : c.key);
+      materialized.putByKeyString(k, c.row === null ? null : [...c.row, c.timestamp, c.window?.start ?? null, c.window?.end ?? null]);
     }
     if (!writes) return;
     // CREATE SOURCE TABLE materializes its own topic: writing back would feed the input forever.

@@ -24,3 +24,10 @@ void test('anything but a Filter/Project chain ending in a Project may read ever
   assert.equal(columnsReadAbove([filter(col(1))]), undefined);
   assert.equal(columnsReadAbove([{ ...base, kind: 'Sink' } as unknown as Step, project([col(1)])]), undefined);
 });
+
+void test('a GROUP BY re-key reads its expressions; a PARTITION BY re-key passes the whole row on', () => {
+  const rekey = (exprs: BoundExpr[], layoutWidth: number): Step =>
+    ({ ...base, kind: 'Rekey', input: source, exprs, viaTopic: undefined, layout: new Array(layoutWidth).fill({ name: 'X', type: BIGINT }), keyCount: 1 }) as unknown as Step;
+  assert.deepEqual([...columnsReadAbove([filter(col(2)), rekey([col(1), col(4)], 2)])!].sort(), [1, 2, 4]);
+  assert.equal(columnsReadAbove([rekey([col(1)], 5)]), undefined);
+});

@@ -1,12 +1,13 @@
 // Which columns of a stream source's rows the steps above it can read. Rows that only go through
-// filters into a projection are read by those expressions alone, so the source can leave out
-// pseudo columns nobody reads (ROWTIME and ROWOFFSET cost a BigInt each per record).
+// filters into a projection, or into a GROUP BY re-key, are read by those expressions alone, so the
+// source can leave out pseudo columns nobody reads (ROWTIME and ROWOFFSET cost a BigInt each per
+// record).
 
 import type { Step } from '../../plan/steps.ts';
 
 /**
  * Columns read above a source, given the steps above it (nearest first); undefined = any column
- * may be read (a step other than Filter/Project consumes the row whole).
+ * may be read (a step other than Filter/Project/a computing Rekey consumes the row whole).
  */
 export function columnsReadAbove(above: readonly Step[]): ReadonlySet<number> | undefined {
   const read = new Set<number>();
@@ -18,6 +19,11 @@ export function columnsReadAbove(above: readonly Step[]): ReadonlySet<number> | 
     if (step.kind === 'Project') {
       for (const e of step.exprs) collectColumns(e, read);
       if (step.rowtime) collectColumns(step.rowtime, read);
+      return read;
+    }
+    // A re-key that keeps the input columns after the new key (PARTITION BY) passes the row on.
+    if (step.kind === 'Rekey' && step.layout.length === step.exprs.length) {
+      for (const e of step.exprs) collectColumns(e, read);
       return read;
     }
     return undefined;

@@ -23,14 +23,20 @@ export function sourceOperator(
   const topic = src.topic;
   const keySerde = createKeySerde(src.keyFormat, src.schema.key);
   const dataColumns: Column[] = src.schema.value.filter((c) => c.namespace === 'VALUE');
-  const valueSerde = createValueSerde(src.valueFormat, dataColumns);
   const valueCols = src.schema.value;
   // Streams without header columns copy the decoded values straight into the row.
   const onlyValues = valueCols.every((c) => c.namespace === 'VALUE');
   const keyCount = src.schema.key.length;
+  // Tables keep whole rows in their store; a stream fills only the columns the steps above read.
+  const read = step.isTable || above === undefined ? undefined : columnsReadAbove(above);
   const windowed = step.windowed;
   const allCols = [...src.schema.key, ...src.schema.value];
   const tsIndex = src.timestampColumn === undefined ? -1 : allCols.findIndex((c) => c.name === src.timestampColumn);
+  // Value column i is row column keyCount + i when there are no header columns; the event-time
+  // column is read here.
+  const isRead = (i: number): boolean => read!.has(keyCount + i) || keyCount + i === tsIndex;
+  const unread = read && onlyValues ? new Set(dataColumns.flatMap((_, i) => (isRead(i) ? [] : [i]))) : undefined;
+  const valueSerde = createValueSerde(src.valueFormat, dataColumns, { unread });
   const tsType = tsIndex >= 0 ? allCols[tsIndex]!.type : undefined;
   const store = step.isTable && storeName
     ? ctx.store<unknown[] | null>(storeName, internalRowCodec(step.layout.map((c) => c.type)) as never)
@@ -38,8 +44,6 @@ export function sourceOperator(
 
   const width = step.layout.length;
   const base = keyCount + valueCols.length;
-  // Tables keep whole rows in their store; a stream fills ROWTIME / ROWOFFSET only when read.
-  const read = step.isTable || above === undefined ? undefined : columnsReadAbove(above);
   const fillRowtime = read === undefined || read.has(base);
   const fillRowoffset = read === undefined || read.has(base + 2);
   // Streams without header columns decode the value straight into the row (no array in between).
