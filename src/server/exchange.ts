@@ -5,7 +5,8 @@
 
 import type http from 'node:http';
 import type http2 from 'node:http2';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { Http1Request, Http1Response } from './http1-connection.ts';
 import { Http2StreamResponse } from './http2-stream-response.ts';
 import { ResponseOutput, type RawResponse } from './response-output.ts';
 
@@ -41,7 +42,9 @@ export class Exchange {
   readonly method: string;
   readonly path: string;
   readonly isHttp2: boolean;
-  readonly request: Readable;
+  #request: Readable | undefined;
+  /** The whole body when the transport read it before dispatch (src/server/http1-connection.ts). */
+  readonly #body: Buffer | undefined;
   /** Received on the internal listener (`ksql.internal.listener`), where peers call. */
   internalListener = false;
   readonly #headers: http.IncomingHttpHeaders;
@@ -58,16 +61,23 @@ export class Exchange {
     return new Exchange(head, req as Readable, res as unknown as AnyResponse);
   }
 
+  /** A request served by Riffle's own HTTP/1.1 connection handler: the body has been read. */
+  static fromHttp1(req: Http1Request, res: Http1Response): Exchange {
+    const head = { method: req.method, url: req.url, headers: req.headers, isHttp2: false };
+    return new Exchange(head, req.body, res);
+  }
+
   /** A request on a raw HTTP/2 stream: the stream is the body, the response is written on it. */
   static fromHttp2Stream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Exchange {
     const head = { method: headers[':method'], url: headers[':path'], headers, isHttp2: true };
     return new Exchange(head, stream, new Http2StreamResponse(stream));
   }
 
-  constructor(head: RequestHead, body: Readable, res: AnyResponse) {
+  constructor(head: RequestHead, body: Readable | Buffer, res: AnyResponse) {
     this.#headers = head.headers;
     this.#res = res;
-    this.request = body;
+    if (Buffer.isBuffer(body)) this.#body = body;
+    else this.#request = body;
     this.method = head.method ?? 'GET';
     const target = head.url ?? '/';
     // Plain paths (every route's shape) skip URL parsing; anything else is normalised by URL.
@@ -85,6 +95,11 @@ export class Exchange {
         for (const l of this.#abortListeners.splice(0)) l();
       }
     });
+  }
+
+  /** The request body as a stream (made on first use when the body was read already). */
+  get request(): Readable {
+    return (this.#request ??= Readable.from(this.#body && this.#body.length > 0 ? [this.#body] : [], { objectMode: false }));
   }
 
   /** The query string's parameters (parsed on first use). */
@@ -113,6 +128,8 @@ export class Exchange {
 
   /** Reads the whole body; rejects with BodyTooLargeError past `limit` bytes (and stops reading). */
   readBody(limit: number): Promise<Buffer> {
+    const read = this.#body;
+    if (read !== undefined) return read.length > limit ? Promise.reject(new BodyTooLargeError(limit)) : Promise.resolve(read);
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -6,6 +6,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { type Http1Connection, type Http1Request, type Http1Response, serveHttp1 } from './http1-connection.ts';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
@@ -16,6 +17,8 @@ export interface DualProtocolServer {
   readonly net: net.Server;
   readonly http1: http.Server;
   readonly http2: http2.Http2Server;
+  /** Closes idle keep-alive connections of either HTTP/1.1 server (shutdown). */
+  closeIdleConnections(): void;
   /** Every open connection (either protocol), for shutdown. */
   readonly sockets: ReadonlySet<net.Socket>;
   /** HTTP/2 sessions, so shutdown can send GOAWAY instead of cutting streams. */
@@ -25,11 +28,15 @@ export interface DualProtocolServer {
 /** HTTP/2 requests as raw streams (no compatibility request/response objects). */
 export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
 
+/** HTTP/1.1 requests served by src/server/http1-connection.ts. */
+export type Http1Listener = (req: Http1Request, res: Http1Response) => void;
+
 /**
  * `onStream`, when given, receives HTTP/2 requests as raw streams instead of `onRequest`'s
- * compatibility objects.
+ * compatibility objects; `onHttp1`, when given, receives the HTTP/1.1 requests Riffle's own
+ * connection handler serves (the others reach `onRequest` through node:http).
  */
-export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: UpgradeListener, onStream?: StreamListener): DualProtocolServer {
+export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: UpgradeListener, onStream?: StreamListener, onHttp1?: Http1Listener): DualProtocolServer {
   const http1 = http.createServer({ keepAlive: true }, onRequest);
   // Streaming responses (push queries) can be idle for a long time; no request/headers timeouts.
   http1.requestTimeout = 0;
@@ -51,14 +58,28 @@ export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: 
   });
 
   const sockets = new Set<net.Socket>();
+  const fast = new Set<Http1Connection>();
+  const http1Connection = (socket: net.Socket) => {
+    if (!onHttp1) return http1.emit('connection', socket);
+    const c = serveHttp1(socket, onHttp1, (s) => {
+      fast.delete(c);
+      http1.emit('connection', s);
+    });
+    fast.add(c);
+    socket.once('close', () => fast.delete(c));
+  };
   // The sniffing server accepts the sockets, so Node's http default noDelay never applies:
   // without it a response written in pieces waits on Nagle + delayed ACK (~40 ms).
   const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    sniff(socket, (isHttp2) => (isHttp2 ? h2 : http1).emit('connection', socket));
+    sniff(socket, (isHttp2) => (isHttp2 ? h2.emit('connection', socket) : http1Connection(socket)));
   });
-  return { net: server, http1, http2: h2, sockets, sessions };
+  const closeIdleConnections = () => {
+    http1.closeIdleConnections();
+    for (const c of fast) c.closeIfIdle();
+  };
+  return { net: server, http1, http2: h2, sockets, sessions, closeIdleConnections };
 }
 
 /** Reads until the bytes either diverge from the preface or match all 24 of it, then puts them back. */

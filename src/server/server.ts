@@ -53,6 +53,7 @@ export async function startServer(engine: EngineApi, config: ServerConfig): Prom
         else socket.destroy();
       },
       (stream, headers) => handle(Exchange.fromHttp2Stream(stream, headers)),
+      (req, res) => handle(Exchange.fromHttp1(req, res)),
     );
     await new Promise<void>((resolve, reject) => {
       d.net.once('error', reject);
@@ -115,11 +116,11 @@ export async function startServer(engine: EngineApi, config: ServerConfig): Prom
     wsEndpoint.close();
     for (const d of listeners) {
       for (const s of d.sessions) s.close();
-      d.http1.closeIdleConnections();
+      d.closeIdleConnections();
     }
     const deadline = Date.now() + config.number('riffle.server.shutdown.timeout.ms');
     while (listeners.some((d) => d.sockets.size > 0) && Date.now() < deadline) {
-      for (const d of listeners) d.http1.closeIdleConnections();
+      for (const d of listeners) d.closeIdleConnections();
       await new Promise((r) => setTimeout(r, 20));
     }
     for (const d of listeners) for (const s of d.sockets) s.destroy();
