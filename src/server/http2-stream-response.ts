@@ -8,6 +8,8 @@ import type { RawResponse } from './response-output.ts';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
+function ignore(): void {}
+
 export class Http2StreamResponse implements RawResponse {
   readonly stream: http2.ServerHttp2Stream;
   #pending: Record<string, string | number> = {};
@@ -16,7 +18,7 @@ export class Http2StreamResponse implements RawResponse {
   constructor(stream: http2.ServerHttp2Stream) {
     this.stream = stream;
     // Resets and connection errors surface as 'close'; without a listener they would throw.
-    stream.on('error', () => undefined);
+    stream.on('error', ignore);
   }
 
   get headersSent(): boolean {

@@ -39,8 +39,8 @@ interface Entry {
 
 export class Router {
   readonly #routes: Entry[];
-  /** `METHOD path` -> the routes that match it, for paths that match only parameter-free routes. */
-  readonly #byPath = new Map<string, Candidate[]>();
+  /** method -> path -> the routes that match it, for paths that match only parameter-free routes. */
+  readonly #byPath = new Map<string, Map<string, Candidate[]>>();
 
   constructor(routes: readonly Route[]) {
     this.#routes = routes.map((route) => ({ route, segments: split(route.path), negotiated: new Map() }));
@@ -61,8 +61,8 @@ export class Router {
 
   /** Routes whose method and path match, in declaration order, with their path parameters. */
   #candidates(method: string, path: string): readonly Candidate[] {
-    const key = `${method} ${path}`;
-    const memo = this.#byPath.get(key);
+    let byPath = this.#byPath.get(method);
+    const memo = byPath?.get(path);
     if (memo) return memo;
     const parts = split(path);
     const out: Candidate[] = [];
@@ -76,7 +76,10 @@ export class Router {
     }
     // Only paths that match parameter-free routes are remembered: there are few of them, and the
     // outcome is the same for every request.
-    if (out.length > 0 && !hasParams) this.#byPath.set(key, out);
+    if (out.length > 0 && !hasParams) {
+      if (!byPath) this.#byPath.set(method, (byPath = new Map()));
+      byPath.set(path, out);
+    }
     return out;
   }
 }

@@ -2,7 +2,7 @@
 // delimited lines, one JSON array, and the StreamedRow array (unbuffered for push, last-row-held for
 // pull). Each event returns the chunks to write; the transport sends each chunk as one write/frame.
 
-import { formatType } from '../../common/sql-type.ts';
+import { formatType, type SqlType } from '../../common/sql-type.ts';
 import type { QueryColumn, QueryRow } from '../../engine/engine-api.ts';
 import type { GenericErrorJson } from './errors.ts';
 import { DELIMITED, JSON_TYPE, KSQL_V1_JSON } from './media-types.ts';
@@ -69,8 +69,14 @@ export function streamedFinal(message: string): string {
  * `buffered` (pull queries): the last element is held back so the array closes without a final
  * message. Unbuffered (push): each element ends in `,\n`; a final message or `]` closes the array.
  */
+const columnTypes = new WeakMap<readonly QueryColumn[], readonly SqlType[]>();
+
 export function createQueryWriter(format: QueryFormat, meta: QueryMeta, buffered: boolean): QueryWriter {
-  const types = meta.columns.map((c) => c.type);
+  let types = columnTypes.get(meta.columns);
+  if (types === undefined) {
+    types = meta.columns.map((c) => c.type);
+    columnTypes.set(meta.columns, types);
+  }
   switch (format) {
     case 'delimited':
       return {

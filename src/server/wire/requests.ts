@@ -68,10 +68,19 @@ function optionalString(obj: Record<string, unknown>, name: string): string | un
   return v;
 }
 
+/** Shared by every request without properties (most of them): nothing to allocate. */
+const NO_PROPERTIES: PropertyMap = Object.freeze({});
+
 function propertyMap(obj: Record<string, unknown>, name: string): PropertyMap {
   const v = obj[name];
-  if (v === undefined || v === null) return {};
+  if (v === undefined || v === null) return NO_PROPERTIES;
   if (typeof v !== 'object' || Array.isArray(v)) throw invalid(`Cannot deserialize value of type \`java.util.Map\` from ${jsonKind(v)} (property '${name}')`);
+  let empty = true;
+  for (const _ in v) {
+    empty = false;
+    break;
+  }
+  if (empty) return NO_PROPERTIES;
   const out: Record<string, string | number | boolean> = {};
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     if (val === null || val === undefined) continue;
