@@ -34,15 +34,27 @@ export async function main(args: string[]): Promise<void> {
     const seed = join(root, 'seed');
     await generate(seed, records);
     const results = new Map<string, WorkloadResult[]>();
+    /** Per workload and run: the roof around it, the mean of the passes just before and just after. */
+    const roofsAround = new Map<string, number[]>();
+    const measure = async (run: number, name: string): Promise<WorkloadResult> => {
+      log(`run ${run}/${runs}: ${name} (${mode})`);
+      const dir = join(root, `run-${name}`);
+      if (name !== 'roof') cpSync(seed, dir, { recursive: true });
+      const r = await runChild(name, dir, records, mode, values.profile);
+      rmSync(dir, { recursive: true, force: true });
+      log(`  ${fmt(r.rps)} records/s in ${(r.elapsedMs / 1000).toFixed(1)} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.outputRecords} output records`);
+      results.set(name, [...(results.get(name) ?? []), r]);
+      return r;
+    };
     for (let run = 1; run <= runs; run++) {
-      for (const name of ['roof', ...workloads.map((w) => w.name)]) {
-        log(`run ${run}/${runs}: ${name} (${mode})`);
-        const dir = join(root, `run-${name}`);
-        if (name !== 'roof') cpSync(seed, dir, { recursive: true });
-        const r = await runChild(name, dir, records, mode, values.profile);
-        rmSync(dir, { recursive: true, force: true });
-        log(`  ${fmt(r.rps)} records/s in ${(r.elapsedMs / 1000).toFixed(1)} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.outputRecords} output records`);
-        results.set(name, [...(results.get(name) ?? []), r]);
+      // roof, workload, roof, workload, roof: this VM's speed drifts within minutes, so each
+      // workload is compared with the roof measured on both sides of it.
+      let before = await measure(run, 'roof');
+      for (const w of workloads) {
+        await measure(run, w.name);
+        const after = await measure(run, 'roof');
+        roofsAround.set(w.name, [...(roofsAround.get(w.name) ?? []), (before.rps + after.rps) / 2]);
+        before = after;
       }
     }
     const roof = median(results.get('roof')!.map((r) => r.rps));
@@ -51,8 +63,7 @@ export async function main(args: string[]): Promise<void> {
       records, runs, mode,
       workloads: workloads.map((w) => {
         const rs = results.get(w.name)!;
-        // Each run's fraction uses the roof measured in the same run (the machine's load drifts).
-        const fractions = rs.map((r, i) => r.rps / results.get('roof')![i]!.rps);
+        const fractions = rs.map((r, i) => r.rps / roofsAround.get(w.name)![i]!);
         return {
           name: w.name, rps: Math.round(median(rs.map((r) => r.rps))), roof_fraction: Number(median(fractions).toFixed(3)),
           peak_rss_mb: Math.round(median(rs.map((r) => r.peakRssMb))),

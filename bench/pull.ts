@@ -52,13 +52,18 @@ export async function main(args: string[]): Promise<void> {
     for (let run = 1; run <= Number(values.runs); run++) {
       const results: Row[] = [];
       for (const protocol of PROTOCOLS) {
-        const r = await loadgen(roofPorts[protocol], protocol, load, roof.child.pid);
+        // The roof is measured just before and just after Riffle and averaged: this VM's speed
+        // drifts within minutes, and a roof taken on one side only carried that drift into the ratio.
+        const before = await loadgen(roofPorts[protocol], protocol, load, roof.child.pid);
         const s = await loadgen(port, protocol, load, server.child.pid);
-        const roofQps = r.count / r.seconds;
+        const afterwards = await loadgen(roofPorts[protocol], protocol, load, roof.child.pid);
+        const roofQps = (before.count / before.seconds + afterwards.count / afterwards.seconds) / 2;
+        const roofCpu = before.cpu_us_per_query !== undefined && afterwards.cpu_us_per_query !== undefined
+          ? Math.round((before.cpu_us_per_query + afterwards.cpu_us_per_query) / 2) : undefined;
         const qps = s.count / s.seconds;
         results.push({
           protocol, qps: round(qps), p50_ms: round(s.p50_ms, 3), p99_ms: round(s.p99_ms, 3), roof_qps: round(roofQps), roof_fraction: round(qps / roofQps, 3), errors: s.errors,
-          cpu_us_per_query: s.cpu_us_per_query, roof_cpu_us_per_query: r.cpu_us_per_query,
+          cpu_us_per_query: s.cpu_us_per_query, roof_cpu_us_per_query: roofCpu,
         });
       }
       runs.push(results);
