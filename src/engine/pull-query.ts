@@ -351,9 +351,9 @@ export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Ste
     return out;
   };
 
-  /** Adds the row partition `p` holds for `bytes` (if WHERE keeps it); true when it holds one. */
-  const visitKey = (p: number, bytes: Uint8Array, rows: QueryRow[]): boolean => {
-    const v = stores.get(p)?.get(bytes) as unknown[] | null | undefined;
+  /** Adds the row partition `p` holds for the key (if WHERE keeps it); true when it holds one. */
+  const visitKey = (p: number, ks: string, rows: QueryRow[]): boolean => {
+    const v = stores.get(p)?.getByKeyString(ks) as unknown[] | null | undefined;
     if (!v) return false;
     const r = evaluate(v);
     if (r) rows.push({ values: r });
@@ -371,15 +371,17 @@ export function tableReader(runner: QueryRunner, plan: PlannedQuery, source: Ste
      */
     lookupOne(key: readonly unknown[]): QueryRow[] {
       if (windowed) return this.read({ kind: 'lookup', keys: [{ key, starts: { lo: undefined, hi: undefined } }] }, undefined);
-      const bytes = TaskStore.keyOf(key);
+      // The stores' cache is keyed by a string built from the values: no key bytes unless the
+      // partition is found from them.
+      const ks = TaskStore.keyStringOf(key);
       const rows: QueryRow[] = [];
       if (partitioning.kind === 'key-bytes') {
-        visitKey(partitionForKey(bytes, partitioning.partitions), bytes, rows);
+        visitKey(partitionForKey(TaskStore.keyOf(key), partitioning.partitions), ks, rows);
         return rows;
       }
       const first = likely?.(key);
-      if (first !== undefined && visitKey(first, bytes, rows)) return rows;
-      for (let p = 0; p < partitioning.partitions; p++) if (p !== first) visitKey(p, bytes, rows);
+      if (first !== undefined && visitKey(first, ks, rows)) return rows;
+      for (let p = 0; p < partitioning.partitions; p++) if (p !== first) visitKey(p, ks, rows);
       return rows;
     },
     read(access: PullAccess, limit: number | undefined): QueryRow[] {
