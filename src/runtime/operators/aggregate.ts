@@ -34,6 +34,12 @@ function hasNull(key: readonly unknown[]): boolean {
 }
 
 export function aggregateOperator(step: Step & { kind: 'Aggregate' }, ctx: OperatorContext, emit: Emit): Emit {
+  /** ksqlDB drops a record whose GROUP BY key has a null, with a processing-log entry. */
+  const nullKeySkipped = (c: Change): boolean => {
+    if (!hasNull(c.key)) return false;
+    ctx.processingError('RECORD_PROCESSING_ERROR', 'Skipping record: GROUP BY key is null', c);
+    return true;
+  };
   const aggs = step.aggregates;
   const fns = aggs.map((a) => a.fn);
   const n = aggs.length;
@@ -134,20 +140,13 @@ export function aggregateOperator(step: Step & { kind: 'Aggregate' }, ctx: Opera
   if (!spec) {
     return (c) => {
       if (c.row === null && !c.old) return;
-      if (c.key.length === keyCount && hasNull(c.key)) {
-        ctx.processingError('RECORD_PROCESSING_ERROR', 'Skipping record: GROUP BY key is null', c);
-        return;
-      }
+      if (c.key.length === keyCount && nullKeySkipped(c)) return;
       update(TaskStore.keyStringOf(c.key), c, undefined, 0);
     };
   }
 
   return (c) => {
-    if (c.row === null) return;
-    if (hasNull(c.key)) {
-      ctx.processingError('RECORD_PROCESSING_ERROR', 'Skipping record: GROUP BY key is null', c);
-      return;
-    }
+    if (c.row === null || nullKeySkipped(c)) return;
     streamTime = Math.max(streamTime, c.timestamp);
     for (const w of timeWindowsFor(spec, c.timestamp)) {
       if (windowClosed(spec, w, streamTime)) continue;
@@ -165,11 +164,7 @@ export function aggregateOperator(step: Step & { kind: 'Aggregate' }, ctx: Opera
       cache.put(ks, pending ? { ...c, old: pending.old } : c);
     };
     return (c) => {
-      if (c.row === null) return;
-      if (hasNull(c.key)) {
-        ctx.processingError('RECORD_PROCESSING_ERROR', 'Skipping record: GROUP BY key is null', c);
-        return;
-      }
+      if (c.row === null || nullKeySkipped(c)) return;
       streamTime = Math.max(streamTime, c.timestamp);
       const ts = c.timestamp;
       const prefix = TaskStore.keyOf(c.key);
