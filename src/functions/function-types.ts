@@ -76,10 +76,10 @@ export interface ResolvedAggregate<A = unknown> {
   /**
    * Returns the new accumulator; must not mutate `acc`. `args` are the values of the first
    * `inputArgCount` arguments, as evaluated (an implicitly widened argument arrives unconverted;
-   * the aggregate converts it).
+   * the aggregate converts it). `args` is reused for the next row: keep its values, never the array.
    */
   add(acc: A, args: readonly unknown[]): A;
-  /** For aggregations over tables: removes an earlier value. Absent = not supported on tables. */
+  /** For aggregations over tables: removes an earlier value (same rule for `args`). Absent = not supported on tables. */
   undo?(acc: A, args: readonly unknown[]): A;
   /** Session-window merge. */
   merge(a: A, b: A): A;
