@@ -188,7 +188,9 @@ export class Http1Response extends EventEmitter implements RawResponse {
   readonly #socket: net.Socket;
   readonly #keepAlive: boolean;
   readonly #done: () => void;
-  #pending: Record<string, string | number> = {};
+  /** Headers of setHeader and writeHead, written with the first body bytes. */
+  readonly #headers: Record<string, string | number> = {};
+  #status = 200;
   #headersSent = false;
   #chunked = false;
   #ended = false;
@@ -214,24 +216,19 @@ export class Http1Response extends EventEmitter implements RawResponse {
   }
 
   setHeader(name: string, value: string): void {
-    this.#pending[name.toLowerCase()] = value;
+    this.#headers[name.toLowerCase()] = value;
   }
-
-  #status = 200;
-  #headers: Record<string, string | number> | undefined;
 
   /** Records the status and headers; they are written with the first body bytes (as node:http does). */
   writeHead(status: number, headers: Readonly<Record<string, string | number>>): void {
     if (this.#headersSent) return;
     this.#status = status;
-    const all = this.#pending;
-    for (const k in headers) all[k] = headers[k]!;
-    this.#headers = all;
+    for (const k in headers) this.#headers[k] = headers[k]!;
   }
 
   #head(bodyLength: number | undefined): string {
     this.#headersSent = true;
-    const headers = this.#headers ?? this.#pending;
+    const headers = this.#headers;
     let head = `HTTP/1.1 ${this.#status} ${STATUS_CODES[this.#status] ?? 'unknown'}\r\n`;
     let hasLength = false;
     for (const k in headers) {
