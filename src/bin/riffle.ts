@@ -102,9 +102,13 @@ async function runServer(args: readonly string[]): Promise<number> {
       return 1;
     }
   }
-  console.log(`Riffle server listening on ${server.url} (HTTP/1.1 and HTTP/2 cleartext, WebSocket at /ws/query)`);
-  console.log(`Data directory: ${config.dataDir}${engine.log.kind === 'kafka' ? ' (state stores; log: Kafka)' : ' (embedded log and state stores)'}`);
-  if (config.configFile !== undefined) console.log(`Configuration file: ${config.configFile}`);
+  // One write: whoever waits for the "listening" line (scripts, tests) gets the whole banner with it.
+  const banner = [
+    `Riffle server listening on ${server.url} (HTTP/1.1 and HTTP/2 cleartext, WebSocket at /ws/query)`,
+    `Data directory: ${config.dataDir}${engine.log.kind === 'kafka' ? ' (state stores; log: Kafka)' : ' (embedded log and state stores)'}`,
+    ...(config.configFile !== undefined ? [`Configuration file: ${config.configFile}`] : []),
+  ];
+  console.log(banner.join('\n'));
 
   return new Promise<number>((resolve) => {
     let stopping = false;
