@@ -1,13 +1,11 @@
-// One request/response pair, the same for HTTP/1.1 (node:http) and HTTP/2 (raw streams, or Node's
-// compatibility API):
-// reading a bounded body, sending JSON or text, starting a streamed response, and noticing a client
+// One request/response pair, the same for HTTP/1.1 (Riffle's handler or node:http) and HTTP/2
+// (Riffle's handler, src/server/h2/): reading a bounded body, sending JSON or text, starting a streamed response, and noticing a client
 // that disconnects before the response is complete.
 
 import type http from 'node:http';
-import type http2 from 'node:http2';
 import { Readable } from 'node:stream';
+import type { H2Stream } from './h2/h2-stream.ts';
 import type { Http1Request, Http1Response } from './http1-connection.ts';
-import { Http2StreamResponse } from './http2-stream-response.ts';
 import { ResponseOutput, type RawResponse } from './response-output.ts';
 
 export class BodyTooLargeError extends Error {
@@ -29,13 +27,15 @@ export interface RequestHead {
   readonly isHttp2: boolean;
 }
 
-/** The response members used here: http.ServerResponse, Http2ServerResponse or Http2StreamResponse. */
+/** The response members used here: http.ServerResponse, Http1Response or H2Stream. */
 interface AnyResponse extends RawResponse {
   readonly headersSent: boolean;
   writeHead(status: number, headers: Record<string, string | number>): unknown;
   setHeader(name: string, value: string): unknown;
   flushHeaders(): void;
   on(event: 'close', listener: () => void): unknown;
+  /** Head and whole body in one step, where the transport has a faster way for it. */
+  respondWith?(status: number, contentType: string | undefined, body: string): void;
 }
 
 export class Exchange {
@@ -55,10 +55,10 @@ export class Exchange {
   readonly #search: string;
   #query: URLSearchParams | undefined;
 
-  /** A request from node:http (or HTTP/2's compatibility API). */
-  static fromHttp(req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse): Exchange {
-    const head = { method: req.method, url: req.url, headers: req.headers, isHttp2: req.httpVersionMajor === 2 };
-    return new Exchange(head, req as Readable, res as unknown as AnyResponse);
+  /** A request from node:http. */
+  static fromHttp(req: http.IncomingMessage, res: http.ServerResponse): Exchange {
+    const head = { method: req.method, url: req.url, headers: req.headers, isHttp2: false };
+    return new Exchange(head, req, res as unknown as AnyResponse);
   }
 
   /** A request served by Riffle's own HTTP/1.1 connection handler: the body has been read. */
@@ -67,10 +67,10 @@ export class Exchange {
     return new Exchange(head, req.body, res);
   }
 
-  /** A request on a raw HTTP/2 stream: the stream is the body, the response is written on it. */
-  static fromHttp2Stream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Exchange {
-    const head = { method: headers[':method'], url: headers[':path'], headers, isHttp2: true };
-    return new Exchange(head, stream, new Http2StreamResponse(stream));
+  /** An HTTP/2 request: the body is whole when the request ended before dispatch, else streamed. */
+  static fromH2(stream: H2Stream): Exchange {
+    const head = { method: stream.method, url: stream.path, headers: stream.headers, isHttp2: true };
+    return new Exchange(head, stream.completeBody() ?? stream.body, stream);
   }
 
   constructor(head: RequestHead, body: Readable | Buffer, res: AnyResponse) {
@@ -160,6 +160,7 @@ export class Exchange {
 
   sendText(status: number, text: string, contentType: string | undefined, extraHeaders?: Record<string, string>): void {
     if (this.#aborted || this.#res.headersSent) return;
+    if (this.#res.respondWith !== undefined && extraHeaders === undefined) return this.#res.respondWith(status, contentType, text);
     const headers: Record<string, string | number> = extraHeaders ? { ...extraHeaders } : {};
     // HTTP/2 frames the body itself (END_STREAM); the header would only cost encoding work.
     if (!this.isHttp2) headers['content-length'] = Buffer.byteLength(text);
@@ -197,8 +198,7 @@ export class Exchange {
   /** Gives up on the response (slow client that stopped reading, shutdown). */
   destroy(): void {
     this.#output?.markClosed();
-    if (this.#res instanceof Http2StreamResponse) this.#res.destroy();
-    else if (this.isHttp2) (this.#res as unknown as http2.Http2ServerResponse).stream.close(0x8 /* CANCEL */);
-    else this.#res.destroy();
+    // HTTP/2: RST_STREAM CANCEL, the connection stays; HTTP/1.1: the connection closes.
+    this.#res.destroy();
   }
 }

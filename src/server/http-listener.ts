@@ -1,42 +1,44 @@
 // One TCP port for HTTP/1.1 and HTTP/2 cleartext with prior knowledge: each new connection's first
-// bytes are compared with the HTTP/2 client preface, then the socket is handed to an http or http2 server.
-// Knows nothing about routes; requests from both protocols reach the same handler.
+// bytes are compared with the HTTP/2 client preface, then the socket is served by Riffle's HTTP/2
+// connection handler (src/server/h2/) or its HTTP/1.1 one (node:http for the cases that one hands
+// over). Knows nothing about routes; requests from both protocols reach the same handler.
 
 import http from 'node:http';
-import http2 from 'node:http2';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { H2Connection } from './h2/h2-connection.ts';
+import type { H2Stream } from './h2/h2-stream.ts';
 import { type Http1Connection, type Http1Request, type Http1Response, serveHttp1 } from './http1-connection.ts';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
-export type RequestListener = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+export type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 export type UpgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export interface DualProtocolServer {
   readonly net: net.Server;
   readonly http1: http.Server;
-  readonly http2: http2.Http2Server;
   /** Closes idle keep-alive connections of either HTTP/1.1 server (shutdown). */
   closeIdleConnections(): void;
   /** Every open connection (either protocol), for shutdown. */
   readonly sockets: ReadonlySet<net.Socket>;
-  /** HTTP/2 sessions, so shutdown can send GOAWAY instead of cutting streams. */
-  readonly sessions: ReadonlySet<http2.ServerHttp2Session>;
+  /** HTTP/2 connections, so shutdown can send GOAWAY instead of cutting streams. */
+  readonly sessions: ReadonlySet<H2Connection>;
 }
 
-/** HTTP/2 requests as raw streams (no compatibility request/response objects). */
-export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
+/** HTTP/2 requests, one stream each. */
+export type StreamListener = (stream: H2Stream) => void;
 
 /** HTTP/1.1 requests served by src/server/http1-connection.ts. */
 export type Http1Listener = (req: Http1Request, res: Http1Response) => void;
 
 /**
- * `onStream`, when given, receives HTTP/2 requests as raw streams instead of `onRequest`'s
- * compatibility objects; `onHttp1`, when given, receives the HTTP/1.1 requests Riffle's own
- * connection handler serves (the others reach `onRequest` through node:http).
+ * `onStream` receives HTTP/2 requests; `onHttp1`, when given, receives the HTTP/1.1 requests
+ * Riffle's own connection handler serves (the others reach `onRequest` through node:http).
+ * `onInternalError` hears of defects in the HTTP/2 handler (the connection ends, not the server).
  */
-export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: UpgradeListener, onStream?: StreamListener, onHttp1?: Http1Listener): DualProtocolServer {
+export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: UpgradeListener, onStream: StreamListener,
+  onInternalError: (err: unknown) => void, onHttp1?: Http1Listener): DualProtocolServer {
   const http1 = http.createServer({ keepAlive: true }, onRequest);
   // Streaming responses (push queries) can be idle for a long time; no request/headers timeouts.
   http1.requestTimeout = 0;
@@ -48,14 +50,13 @@ export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: 
     else socket.destroy();
   });
 
-  const h2 = onStream ? http2.createServer({}) : http2.createServer({}, onRequest);
-  if (onStream) h2.on('stream', onStream);
-  const sessions = new Set<http2.ServerHttp2Session>();
-  h2.on('session', (s: http2.ServerHttp2Session) => {
-    sessions.add(s);
-    s.on('close', () => sessions.delete(s));
-    s.on('error', () => s.destroy());
-  });
+  const sessions = new Set<H2Connection>();
+  const http2Connection = (socket: net.Socket) => {
+    const c = new H2Connection(socket, onStream, onInternalError);
+    sessions.add(c);
+    c.onClose(() => sessions.delete(c));
+    socket.resume();
+  };
 
   const sockets = new Set<net.Socket>();
   const fast = new Set<Http1Connection>();
@@ -73,13 +74,13 @@ export function createDualProtocolServer(onRequest: RequestListener, onUpgrade: 
   const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    sniff(socket, (isHttp2) => (isHttp2 ? h2.emit('connection', socket) : http1Connection(socket)));
+    sniff(socket, (isHttp2) => (isHttp2 ? http2Connection(socket) : http1Connection(socket)));
   });
   const closeIdleConnections = () => {
     http1.closeIdleConnections();
     for (const c of fast) c.closeIfIdle();
   };
-  return { net: server, http1, http2: h2, sockets, sessions, closeIdleConnections };
+  return { net: server, http1, sockets, sessions, closeIdleConnections };
 }
 
 /** Reads until the bytes either diverge from the preface or match all 24 of it, then puts them back. */

@@ -52,7 +52,8 @@ export async function startServer(engine: EngineApi, config: ServerConfig): Prom
         if (wiring.ws) wiring.ws.handleUpgrade(req, socket, head);
         else socket.destroy();
       },
-      (stream, headers) => handle(Exchange.fromHttp2Stream(stream, headers)),
+      (stream) => handle(Exchange.fromH2(stream)),
+      (err) => wiring.ctx?.logError('HTTP/2 connection', err),
       (req, res) => handle(Exchange.fromHttp1(req, res)),
     );
     await new Promise<void>((resolve, reject) => {

@@ -19,7 +19,14 @@ describe('dual-protocol listener', () => {
         (res as http.ServerResponse).writeHead(200, { 'content-type': 'text/plain' });
         res.end(`${req.httpVersion} ${req.method} ${req.url} ${size}`);
       });
-    }, (_req, socket) => socket.destroy());
+    }, (_req, socket) => socket.destroy(), (stream) => {
+      const answer = (size: number) => stream.respondWith(200, 'text/plain', `2.0 ${stream.method} ${stream.path} ${size}`);
+      const whole = stream.completeBody();
+      if (whole) return answer(whole.length);
+      let size = 0;
+      stream.body.on('data', (c: Buffer) => (size += c.length));
+      stream.body.on('end', () => answer(size));
+    }, (err) => assert.fail(String(err)));
     await new Promise<void>((r) => dual.net.listen(0, '127.0.0.1', r));
     port = (dual.net.address() as net.AddressInfo).port;
   });
