@@ -16,7 +16,6 @@ export function queryStreamRoutes(ctx: ServerContext): Route[] {
       handler: async (ex, { accept }) => {
         const body = await readBody(ctx, ex);
         if (body === undefined) return;
-        if (process.env.HACK === '1') return ex.sendText(200, HACK_BODY, 'application/json');
         const args = parseOrAnswer(ex, () => parseQueryStreamArgs(body));
         if (args === undefined) return;
         const format: QueryFormat = accept === KSQL_V1_JSON ? 'streamed-row' : accept === JSON_TYPE ? 'json' : 'delimited';
@@ -25,4 +24,3 @@ export function queryStreamRoutes(ctx: ServerContext): Route[] {
     },
   ];
 }
-const HACK_BODY = JSON.stringify([{ queryId: 'query_1', columnNames: ['ID', 'NAME', 'SCORE'], columnTypes: ['INTEGER', 'STRING', 'BIGINT'] }, [42, 'user-42', 4200]]) + '\n';
