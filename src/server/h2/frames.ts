@@ -79,12 +79,13 @@ export class OutputBuffer {
     this.length = at + 4;
   }
 
-  frame(type: number, flags: number, stream: number, payload?: Uint8Array): void {
-    const n = payload?.length ?? 0;
-    this.header(n, type, flags, stream);
-    if (n > 0) {
-      this.bytes.set(payload!, this.length);
-      this.length += n;
+  /** A frame whose payload is `payload` followed by `more`. */
+  frame(type: number, flags: number, stream: number, payload?: Uint8Array, more?: Uint8Array): void {
+    this.header((payload?.length ?? 0) + (more?.length ?? 0), type, flags, stream);
+    for (const part of [payload, more]) {
+      if (!part || part.length === 0) continue;
+      this.bytes.set(part, this.length);
+      this.length += part.length;
     }
   }
 

@@ -20,7 +20,7 @@ import {
   SETTINGS_INITIAL_WINDOW_SIZE, SETTINGS_MAX_CONCURRENT_STREAMS, SETTINGS_MAX_FRAME_SIZE, SETTINGS_MAX_HEADER_LIST_SIZE,
   STREAM_CLOSED, WINDOW_UPDATE,
 } from './frames.ts';
-import { CompressionError, encodeResponseHeaders, HpackDecoder } from './hpack.ts';
+import { CompressionError, encodeDateField, encodeResponseHeaders, HpackDecoder } from './hpack.ts';
 import { H2Stream, type StreamHost } from './h2-stream.ts';
 
 /** What this server advertises and enforces. */
@@ -394,12 +394,14 @@ export class H2Connection implements StreamHost {
 
   sendHead(s: H2Stream, status: number, headers: Readonly<Record<string, string | number>> | undefined, endStream: boolean): void {
     if (s.closed || this.#closed) return;
-    const block = encodeResponseHeaders(status, headers);
+    const head = encodeResponseHeaders(status, headers);
+    const date = encodeDateField(Date.now());
     const max = this.#peerMaxFrame;
     let flags = endStream ? FLAG_END_STREAM : 0;
-    if (block.length <= max) {
-      this.#out.frame(HEADERS, flags | FLAG_END_HEADERS, s.id, block);
+    if (head.length + date.length <= max) {
+      this.#out.frame(HEADERS, flags | FLAG_END_HEADERS, s.id, head, date);
     } else {
+      const block = Buffer.concat([head, date]);
       for (let at = 0; at < block.length; at += max) {
         const part = block.subarray(at, at + max);
         const last = at + max >= block.length;

@@ -170,6 +170,24 @@ export function encodeResponseHeaders(status: number, headers: Readonly<Record<s
   return block;
 }
 
+let dateSecond = -1;
+let dateBlock: Buffer = Buffer.alloc(0);
+
+/**
+ * The `date` field of responses sent now (RFC 9110 6.6.1: origin servers with a clock send it),
+ * encoded once per second.
+ */
+export function encodeDateField(nowMs: number): Buffer {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== dateSecond) {
+    const parts: number[] = [];
+    literal(parts, 33, undefined, new Date(second * 1000).toUTCString());
+    dateBlock = Buffer.from(parts);
+    dateSecond = second;
+  }
+  return dateBlock;
+}
+
 /** A literal without indexing: indexed name when `nameIndex` > 0, else the literal name. */
 function literal(out: number[], nameIndex: number, name: string | undefined, value: string): void {
   integer(out, 0x00, 4, nameIndex);
