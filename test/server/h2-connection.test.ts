@@ -7,20 +7,19 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { OutputBuffer } from '../../src/server/h2/frames.ts';
 import { HpackDecoder } from '../../src/server/h2/hpack.ts';
 import { createDualProtocolServer, type DualProtocolServer } from '../../src/server/http-listener.ts';
+import { closeDual, listenLocally } from './helpers.ts';
 
 interface Frame { type: number; flags: number; stream: number; payload: Buffer }
 
 const DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7, WINDOW_UPDATE = 8;
 
 function frame(type: number, flags: number, stream: number, payload: Buffer = Buffer.alloc(0)): Buffer {
-  const head = Buffer.alloc(9);
-  head.writeUIntBE(payload.length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(stream, 5);
-  return Buffer.concat([head, payload]);
+  const out = new OutputBuffer();
+  out.frame(type, flags, stream, payload);
+  return Buffer.from(out.take());
 }
 
 function setting(id: number, value: number): Buffer {
@@ -126,13 +125,9 @@ describe('HTTP/2 connection handler', () => {
       stream.body.on('data', (c: Buffer) => chunks.push(c));
       stream.body.on('end', () => answer(Buffer.concat(chunks)));
     }, (err) => assert.fail(String(err)));
-    await new Promise<void>((r) => dual.net.listen(0, '127.0.0.1', r));
-    port = (dual.net.address() as net.AddressInfo).port;
+    port = await listenLocally(dual);
   });
-  after(async () => {
-    for (const s of dual.sockets) s.destroy();
-    await new Promise((r) => dual.net.close(r));
-  });
+  after(() => closeDual(dual));
 
   test('requests sent together are each answered on their own stream', async () => {
     const c = new RawClient(port);

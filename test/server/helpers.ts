@@ -4,11 +4,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { EngineApi } from '../../src/engine/engine-api.ts';
 import { openEngine } from '../../src/engine/engine.ts';
+import type { DualProtocolServer } from '../../src/server/http-listener.ts';
 import { startServer, type RiffleServer } from '../../src/server/server.ts';
 
 export interface TestServer {
@@ -223,4 +225,16 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
 
 export function lines(body: string): string[] {
   return body.split('\n').filter((l) => l !== '');
+}
+
+/** Listens on a free local port; resolves with it. */
+export async function listenLocally(dual: DualProtocolServer): Promise<number> {
+  await new Promise<void>((r) => dual.net.listen(0, '127.0.0.1', r));
+  return (dual.net.address() as AddressInfo).port;
+}
+
+/** Drops every connection and stops listening. */
+export async function closeDual(dual: DualProtocolServer): Promise<void> {
+  for (const s of dual.sockets) s.destroy();
+  await new Promise((r) => dual.net.close(r));
 }

@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createDualProtocolServer, type DualProtocolServer } from '../../src/server/http-listener.ts';
-import { request1, request2 } from './helpers.ts';
+import { closeDual, listenLocally, request1, request2 } from './helpers.ts';
 
 describe('dual-protocol listener', () => {
   let dual: DualProtocolServer;
@@ -27,13 +27,9 @@ describe('dual-protocol listener', () => {
       stream.body.on('data', (c: Buffer) => (size += c.length));
       stream.body.on('end', () => answer(size));
     }, (err) => assert.fail(String(err)));
-    await new Promise<void>((r) => dual.net.listen(0, '127.0.0.1', r));
-    port = (dual.net.address() as net.AddressInfo).port;
+    port = await listenLocally(dual);
   });
-  after(async () => {
-    for (const s of dual.sockets) s.destroy();
-    await new Promise((r) => dual.net.close(r));
-  });
+  after(() => closeDual(dual));
 
   test('HTTP/1.1 and HTTP/2 share the port', async () => {
     assert.equal((await request1(port, '/a', { method: 'POST', body: 'hello' })).body, '1.1 POST /a 5');
