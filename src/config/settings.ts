@@ -206,6 +206,10 @@ export const SETTINGS: readonly SettingDef[] = [
     name: 'ksql.persistence.default.format.value', type: 'string', default: '', scope: 'query',
     doc: 'Value format used when a CREATE statement names none (empty: the statement must name one).',
   },
+  {
+    name: 'ksql.timestamp.throw.on.invalid', type: 'boolean', default: 'false', scope: 'query',
+    doc: 'A record whose TIMESTAMP column cannot be read (null, negative, or not in TIMESTAMP_FORMAT) stops the persistent query with an error; by default it is skipped with a processing-log entry.',
+  },
 
   {
     name: 'ksql.assert.topic.default.timeout.ms', type: 'long', default: '1000', scope: 'query', min: 0,

@@ -14,6 +14,7 @@ export const ENGINE_DEFAULTS: Readonly<Record<string, string>> = {
   'ksql.sink.replicas': '1',
   'ksql.internal.topic.replicas': '1',
   'ksql.headers.columns.enabled': 'true',
+  'ksql.timestamp.throw.on.invalid': 'false',
 };
 
 /** A property as seen by one statement: session override, then engine config, then default. */

@@ -137,6 +137,7 @@ export async function startPersistentQuery(
     startFrom: reset === 'earliest' ? 'earliest' : 'latest',
     commitIntervalMs: Number(host.property(session, 'ksql.streams.commit.interval.ms') ?? 2000),
     cacheMaxBytes: Number(host.property(session, 'ksql.streams.cache.max.bytes.buffering') ?? 10_000_000),
+    throwOnInvalidTimestamp: String(host.property(session, 'ksql.timestamp.throw.on.invalid')).toLowerCase() === 'true',
     group: `_confluent-ksql-${host.serviceId}query_${queryId}`,
     ...(host.taskRoles ? { roleOf: host.taskRoles } : {}),
   });

@@ -32,6 +32,8 @@ export interface QueryRunnerOptions {
   readonly roleOf?: (taskId: string) => TaskRole;
   /** Record cache for table changes, in bytes (cache.max.bytes.buffering; 0 = off). */
   readonly cacheMaxBytes: number;
+  /** ksql.timestamp.throw.on.invalid: a record whose timestamp column cannot be read fails the query. */
+  readonly throwOnInvalidTimestamp?: boolean;
   /** Consumer group id (ksqlDB: `_confluent-ksql-<service id>query_<query id>`). */
   readonly group: string;
 }
@@ -215,7 +217,7 @@ export class QueryRunner {
           partitionsOf: (t) => this.#partitions.get(t) ?? 1,
           changelogPartitions: partitions,
           sequenceOf: this.#o.sequenceOf, processingError: this.#o.processingError, repartition: this.#repartition,
-          startFrom: this.#o.startFrom, cacheMaxBytes: this.#o.cacheMaxBytes,
+          startFrom: this.#o.startFrom, cacheMaxBytes: this.#o.cacheMaxBytes, throwOnInvalidTimestamp: this.#o.throwOnInvalidTimestamp ?? false,
         }));
       }
     });

@@ -30,6 +30,8 @@ export interface OperatorContext {
   currentSequence(): number | undefined;
   /** Bytes of record cache for table changes (0 = emit every update). */
   readonly cacheMaxBytes: number;
+  /** ksql.timestamp.throw.on.invalid: an unreadable timestamp column fails the query (else the record is skipped). */
+  readonly throwOnInvalidTimestamp: boolean;
   /** Registers work that must run before each commit (flushing caches). */
   onCommit(flush: () => void): void;
 }

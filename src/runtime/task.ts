@@ -49,6 +49,8 @@ export interface TaskOptions {
   readonly startFrom: 'earliest' | 'latest';
   /** Record cache for table changes in bytes (0 = off). */
   readonly cacheMaxBytes?: number;
+  /** A record whose timestamp column cannot be read fails the task instead of being skipped. */
+  readonly throwOnInvalidTimestamp?: boolean;
 }
 
 /** What one commit carries, taken at one instant (Task.#snapshot). */
@@ -239,6 +241,7 @@ export class Task {
       },
       currentSequence: () => this.#currentSeq,
       cacheMaxBytes: this.#o.cacheMaxBytes ?? 0,
+      throwOnInvalidTimestamp: this.#o.throwOnInvalidTimestamp ?? false,
       onCommit: (flush) => this.#beforeCommit.push(flush),
     };
   }

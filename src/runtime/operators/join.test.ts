@@ -23,7 +23,7 @@ function context(): OperatorContext {
       return stores.get(name) as TaskStore<V>;
     },
     send: () => undefined, streamTime: () => 0, processingError: () => undefined, currentSequence: () => undefined,
-    cacheMaxBytes: 0, onCommit: () => undefined,
+    cacheMaxBytes: 0, throwOnInvalidTimestamp: false, onCommit: () => undefined,
   };
 }
 

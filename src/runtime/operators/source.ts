@@ -98,6 +98,10 @@ export function sourceOperator(
       if (tsIndex >= 0) {
         const t = timestampFromColumn(row[tsIndex] ?? null, tsType!, src.timestampFormat);
         if (t === undefined || t < 0) {
+          if (ctx.throwOnInvalidTimestamp) {
+            throw new Error(`Fatal user code error in TimestampExtractor callback for record on topic ${topic}, partition ${partition}, ` +
+              `offset ${rec.offset}: invalid timestamp in column ${src.timestampColumn} (ksql.timestamp.throw.on.invalid is true)`);
+          }
           ctx.processingError('RECORD_PROCESSING_ERROR', `Invalid timestamp in column ${src.timestampColumn} on topic ${topic}`, where(rec, partition), topic);
           return;
         }
