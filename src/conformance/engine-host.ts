@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { EngineApi, SourceInfo } from '../engine/engine-api.ts';
 import type { FunctionSet } from '../functions/function-registry.ts';
 import type { Log } from '../log/log.ts';
+import { partitionForKey } from '../runtime/partitioner.ts';
 import { AppendOrder } from './append-order.ts';
 import type { RecordSpec, TestCase } from './model.ts';
 import { plainCreateSource } from './sql-scan.ts';
@@ -112,14 +113,21 @@ export class EngineHost {
     };
   }
 
-  /** Produces records in file order, each to partition 0, timestamp defaulting to 0. */
-  async produce(tc: TestCase, records: readonly RecordSpec[]): Promise<void> {
+  /**
+   * Produces records in file order, timestamp defaulting to 0. QTT pipes every record into
+   * partition 0 (TopologyTestDriver); RQTT produces through a Kafka producer, whose default
+   * partitioner places a keyed record by the murmur2 hash of its key bytes (`partitioner:
+   * 'key-hash'`; records without a key still go to partition 0).
+   */
+  async produce(tc: TestCase, records: readonly RecordSpec[], partitioner: 'zero' | 'key-hash' = 'zero'): Promise<void> {
     for (const r of records) {
       const f = this.formatsOf(tc, r.topic);
+      const key = encodeKey(r.key, r.window, f);
+      const partitions = partitioner === 'key-hash' && key !== null ? (await this.engine.log.describeTopic(r.topic))?.partitions ?? 1 : 1;
       await this.engine.produce(r.topic, [{
-        partition: 0,
+        partition: key === null || partitions === 1 ? 0 : partitionForKey(key, partitions),
         timestamp: r.timestamp ?? 0,
-        key: encodeKey(r.key, r.window, f),
+        key,
         value: encodeValue(r.value, f),
         headers: r.headers ?? [],
       }]);

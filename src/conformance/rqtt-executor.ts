@@ -77,7 +77,7 @@ async function execute(host: EngineHost, driver: RestDriver, tc: TestCase): Prom
     for (const entity of res.entities) responses.push({ kind: 'admin', entity });
   }
   const produce = async (): Promise<void> => {
-    await host.produce(tc, tc.inputs);
+    await host.produce(tc, tc.inputs, 'key-hash');
     await host.engine.runUntilIdle();
   };
   if (!tc.waitForActivePushQuery) await produce();

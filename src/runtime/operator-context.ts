@@ -11,6 +11,8 @@ export interface OutputRecord {
   /** undefined: partition by key hash (or round-robin for null keys). */
   readonly partition: number | undefined;
   readonly key: Uint8Array | null;
+  /** The bytes the partitioner hashes when not `key` (a windowed key's key without its window). */
+  readonly partitionKey?: Uint8Array;
   readonly value: Uint8Array | null;
   readonly timestamp: number;
   readonly headers: readonly Header[];

@@ -332,7 +332,7 @@ export class Task {
   /** Partitions an output record now (Kafka's default partitioner) and keeps it for the commit. */
   #send(r: OutputRecord): void {
     const n = this.#o.partitionsOf(r.topic);
-    const partition = r.partition ?? (r.key === null ? this.#o.partition % n : partitionForKey(r.key, n));
+    const partition = r.partition ?? (r.key === null ? this.#o.partition % n : partitionForKey(r.partitionKey ?? r.key, n));
     let list = this.#outputs.get(r.topic);
     if (!list) this.#outputs.set(r.topic, (list = []));
     list.push({ partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });

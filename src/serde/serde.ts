@@ -40,6 +40,8 @@ export interface KeySerde {
   readonly columns: readonly Column[];
   readonly windowed: boolean;
   serialize(key: readonly unknown[], window: Window | undefined, topic: string): Uint8Array | null;
+  /** Windowed serdes: the bytes of a serialized key without its window (what partitioners hash). */
+  baseKey?(bytes: Uint8Array): Uint8Array;
   /** For windowed keys `window` is set (end = start + size for time windows). */
   deserialize(bytes: Uint8Array | null, topic: string): { key: unknown[]; window: Window | undefined };
 }

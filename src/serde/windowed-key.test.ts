@@ -26,3 +26,15 @@ void test('KAFKA empty string inner key survives; too-short bytes are an error',
   assert.deepEqual(serde.deserialize(serde.serialize([''], { start: 0, end: 10 }, 't'), 't').key, ['']);
   assert.throws(() => serde.deserialize(new Uint8Array(3), 't'), /needs at least 8 bytes/);
 });
+
+void test('baseKey: the key without its window, what the sink partitions by (WindowedStreamPartitioner)', () => {
+  const time = createKeySerde(keyFormat('KAFKA', { type: 'TUMBLING', sizeMs: 2000 }), [keyCol('K', INTEGER)]);
+  const a = time.serialize([1], { start: 0, end: 2000 }, 't')!;
+  const b = time.serialize([1], { start: 2000, end: 4000 }, 't')!;
+  assert.deepEqual(time.baseKey!(a), new Uint8Array([0, 0, 0, 1]));
+  assert.deepEqual(time.baseKey!(b), time.baseKey!(a));
+  const session = createKeySerde(keyFormat('JSON', { type: 'SESSION', sizeMs: undefined }), [keyCol('K', STRING)]);
+  assert.deepEqual(session.baseKey!(session.serialize(['a'], { start: 1, end: 2 }, 't')!), bytesOf('"a"'));
+  const plain = createKeySerde(keyFormat('KAFKA', undefined), [keyCol('K', INTEGER)]);
+  assert.equal(plain.baseKey, undefined);
+});

@@ -58,6 +58,9 @@ export function createWindowedKeySerde(inner: RowSerde, window: WindowInfo): Key
       }
       return out;
     },
+    baseKey(bytes) {
+      return bytes.subarray(0, Math.max(0, bytes.length - suffix));
+    },
     deserialize(bytes, topic) {
       if (bytes === null) return { key: nullKey(inner), window: undefined };
       if (bytes.length < suffix) {

@@ -41,10 +41,14 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
     // CREATE SOURCE TABLE materializes its own topic: writing back would feed the input forever.
     if (materializeOnly) return;
     let key: Uint8Array | null;
+    let partitionKey: Uint8Array | null | undefined;
     let value: Uint8Array | null;
     let timestamp = c.timestamp;
     try {
       key = keyColumns.length === 0 ? null : keySerde.serialize(c.key, c.window, topic);
+      // Windowed keys are partitioned by the key without its window, as Kafka Streams'
+      // WindowedStreamPartitioner does: every window of a key lands in one partition.
+      if (key !== null && keySerde.baseKey) partitionKey = keySerde.baseKey(key);
       if (c.row === null) value = null;
       else {
         for (let i = 0; i < valueIndexes.length; i++) values[i] = c.row[valueIndexes[i]!] ?? null;
@@ -64,7 +68,7 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
       ctx.processingError('SERIALIZATION_ERROR', `Error serializing record for topic ${topic}: ${(e as Error).message}`, c, topic);
       return;
     }
-    ctx.send({ topic, partition: undefined, key, value, timestamp, headers: c.headers });
+    ctx.send({ topic, partition: undefined, key, value, timestamp, headers: c.headers, ...(partitionKey ? { partitionKey } : {}) });
   };
 }
 
