@@ -1,5 +1,5 @@
-// Fetches the Apache Kafka broker jars from Maven Central with Maven (no Docker, no Apache download
-// site here) into a cache folder outside git; later runs reuse it (and Maven's ~/.m2).
+// Fetches jars from Maven Central with Maven into cache folders outside git: the Apache Kafka broker
+// (no Docker, no Apache download site here), and Java clients the interop tests drive.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,16 +11,25 @@ export const LOG4J_VERSION = '2.25.3';
 
 const MARKER = '.complete';
 
-function pom(): string {
-  const dep = (g: string, a: string, v: string) =>
-    `<dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+/** A Maven artifact; `scope: 'import'` for a BOM whose versions the others take. */
+export interface MavenDependency {
+  readonly group: string;
+  readonly artifact: string;
+  readonly version?: string;
+  readonly bom?: boolean;
+}
+
+function pom(deps: readonly MavenDependency[]): string {
+  const xml = (d: MavenDependency, extra = '') =>
+    `<dependency><groupId>${d.group}</groupId><artifactId>${d.artifact}</artifactId>${d.version ? `<version>${d.version}</version>` : ''}${extra}</dependency>`;
+  const boms = deps.filter((d) => d.bom).map((d) => xml(d, '<type>pom</type><scope>import</scope>'));
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
-  <groupId>riffle.local</groupId><artifactId>kafka-jars</artifactId><version>1</version>
+  <groupId>riffle.local</groupId><artifactId>jars</artifactId><version>1</version>
   <packaging>pom</packaging>
+  ${boms.length > 0 ? `<dependencyManagement><dependencies>${boms.join('')}</dependencies></dependencyManagement>` : ''}
   <dependencies>
-    ${dep('org.apache.kafka', 'kafka_2.13', KAFKA_VERSION)}
-    ${dep('org.apache.logging.log4j', 'log4j-slf4j-impl', LOG4J_VERSION)}
+    ${deps.filter((d) => !d.bom).map((d) => xml(d)).join('\n    ')}
   </dependencies>
 </project>
 `;
@@ -40,25 +49,22 @@ function run(cmd: string, args: string[], cwd: string): Promise<void> {
 }
 
 /**
- * Returns a folder holding every jar the broker needs, downloading them on first use.
- * `cacheDir` is e.g. `<repo>/.kafka`; jars land in `<cacheDir>/lib-<version>`.
+ * Returns `libDir` holding the jars of `deps` and everything they need, downloading them with
+ * Maven on first use (a marker names what the folder holds; later runs reuse it and ~/.m2).
  */
-export async function ensureKafkaJars(cacheDir: string, progress: (msg: string) => void = () => {}): Promise<string> {
-  const libDir = join(cacheDir, `lib-${KAFKA_VERSION}`);
+export async function ensureMavenJars(libDir: string, deps: readonly MavenDependency[]): Promise<string> {
   const marker = join(libDir, MARKER);
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === `${KAFKA_VERSION} ${LOG4J_VERSION}`) return libDir;
-
-  progress(`Downloading Apache Kafka ${KAFKA_VERSION} jars from Maven Central (first run, ~45 MB)...`);
+  const what = deps.map((d) => `${d.group}:${d.artifact}:${d.version ?? ''}`).join(' ');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === what) return libDir;
   // A private work folder per process, renamed into place at the end, so two concurrent first runs
   // cannot see each other's half-copied folder.
-  const work = join(cacheDir, `tmp-jars-${process.pid}`);
+  const work = `${libDir}.tmp-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  writeFileSync(join(work, 'pom.xml'), pom());
+  writeFileSync(join(work, 'pom.xml'), pom(deps));
   const out = join(work, 'lib');
-  const started = Date.now();
   await run('mvn', ['-B', '-q', 'dependency:copy-dependencies', `-DoutputDirectory=${out}`], work);
-  writeFileSync(join(out, MARKER), `${KAFKA_VERSION} ${LOG4J_VERSION}\n`);
+  writeFileSync(join(out, MARKER), `${what}\n`);
   rmSync(libDir, { recursive: true, force: true });
   try {
     renameSync(out, libDir);
@@ -66,6 +72,25 @@ export async function ensureKafkaJars(cacheDir: string, progress: (msg: string) 
     if (!existsSync(marker)) throw e; // someone else finished first: theirs is as good as ours
   }
   rmSync(work, { recursive: true, force: true });
+  return libDir;
+}
+
+/**
+ * Returns a folder holding every jar the broker needs, downloading them on first use.
+ * `cacheDir` is e.g. `<repo>/.kafka`; jars land in `<cacheDir>/lib-<version>`.
+ */
+export async function ensureKafkaJars(cacheDir: string, progress: (msg: string) => void = () => {}): Promise<string> {
+  const libDir = join(cacheDir, `lib-${KAFKA_VERSION}`);
+  if (existsSync(join(libDir, MARKER))) return ensureMavenJars(libDir, KAFKA_DEPENDENCIES);
+  progress(`Downloading Apache Kafka ${KAFKA_VERSION} jars from Maven Central (first run, ~45 MB)...`);
+  mkdirSync(cacheDir, { recursive: true });
+  const started = Date.now();
+  await ensureMavenJars(libDir, KAFKA_DEPENDENCIES);
   progress(`Kafka jars ready in ${libDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return libDir;
 }
+
+const KAFKA_DEPENDENCIES: readonly MavenDependency[] = [
+  { group: 'org.apache.kafka', artifact: 'kafka_2.13', version: KAFKA_VERSION },
+  { group: 'org.apache.logging.log4j', artifact: 'log4j-slf4j-impl', version: LOG4J_VERSION },
+];
