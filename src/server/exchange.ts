@@ -1,6 +1,6 @@
 // One request/response pair, the same for HTTP/1.1 (Riffle's handler or node:http) and HTTP/2
-// (Riffle's handler, src/server/h2/): reading a bounded body, sending JSON or text, starting a streamed response, and noticing a client
-// that disconnects before the response is complete.
+// (Riffle's handler, src/server/h2/): reading a bounded body, sending JSON or text, starting a
+// streamed response, and noticing a client that disconnects before the response is complete.
 
 import type http from 'node:http';
 import { Readable } from 'node:stream';

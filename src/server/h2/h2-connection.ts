@@ -16,7 +16,7 @@ import {
   CLIENT_PREFACE, COMPRESSION_ERROR, CONTINUATION, DATA, DEFAULT_MAX_FRAME_SIZE, DEFAULT_WINDOW, ENHANCE_YOUR_CALM,
   FLAG_ACK, FLAG_END_HEADERS, FLAG_END_STREAM, FLAG_PADDED, FLAG_PRIORITY, FLOW_CONTROL_ERROR, FRAME_HEADER_BYTES,
   FRAME_SIZE_ERROR, GOAWAY, HEADERS, INTERNAL_ERROR, MAX_WINDOW, NO_ERROR, OutputBuffer, PING, PRIORITY, PROTOCOL_ERROR,
-  PUSH_PROMISE, REFUSED_STREAM, RST_STREAM, SETTINGS, SETTINGS_ENABLE_PUSH, SETTINGS_HEADER_TABLE_SIZE,
+  PUSH_PROMISE, REFUSED_STREAM, RST_STREAM, SETTINGS, SETTINGS_ENABLE_PUSH,
   SETTINGS_INITIAL_WINDOW_SIZE, SETTINGS_MAX_CONCURRENT_STREAMS, SETTINGS_MAX_FRAME_SIZE, SETTINGS_MAX_HEADER_LIST_SIZE,
   STREAM_CLOSED, WINDOW_UPDATE,
 } from './frames.ts';
@@ -363,7 +363,6 @@ export class H2Connection implements StreamHost {
       }
       // HEADER_TABLE_SIZE: the encoder never indexes. MAX_CONCURRENT_STREAMS: the server never
       // pushes. MAX_HEADER_LIST_SIZE: advisory, and responses carry a few small fields.
-      void SETTINGS_HEADER_TABLE_SIZE;
     }
     this.#queue(() => this.#out.frame(SETTINGS, FLAG_ACK, 0));
     for (const s of [...this.#starved]) this.pump(s);
@@ -586,7 +585,6 @@ interface DecodedFields {
   readonly pseudo: boolean;
   /** The first rule of RFC 9113 8.2/8.3 the fields break, if any. */
   readonly malformed: string | undefined;
-  readonly listBytes: number;
 }
 
 /** Decodes a header block into Node-style request headers (names lower-case, repeats joined). */
@@ -619,7 +617,7 @@ function decodeFields(decoder: HpackDecoder, block: Buffer): DecodedFields {
     }
   });
   if (listBytes > MAX_HEADER_LIST_BYTES && malformed === undefined) malformed = 'header list too large';
-  return { headers, pseudo, malformed, listBytes };
+  return { headers, pseudo, malformed };
 }
 
 /** Why a request head is malformed, or undefined (RFC 9113 8.3.1). */

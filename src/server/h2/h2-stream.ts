@@ -92,29 +92,17 @@ export class H2Stream {
   completeBody(): Buffer | undefined {
     if (!this.remoteEnded || this.#readable) return undefined;
     const early = this.#early;
-    return early.length === 0 ? Buffer.alloc(0) : early.length === 1 ? early[0]! : Buffer.concat(early);
+    return early.length === 0 ? EMPTY : early.length === 1 ? early[0]! : Buffer.concat(early);
   }
 
   /** The body as a stream (made on first use), fed as DATA frames arrive. */
   get body(): Readable {
     if (this.#readable) return this.#readable;
-    const r: Readable = new Readable({
-      read: () => {
-        if (this.#heldCredit > 0) {
-          const n = this.#heldCredit;
-          this.#heldCredit = 0;
-          this.#host.credit(this, n);
-        }
-      },
-    });
+    const r: Readable = new Readable({ read: () => this.#releaseCredit() });
     this.#readable = r;
     for (const c of this.#early.splice(0)) r.push(c);
     if (this.remoteEnded) r.push(null);
-    else if (this.#heldCredit > 0) {
-      const n = this.#heldCredit;
-      this.#heldCredit = 0;
-      this.#host.credit(this, n);
-    }
+    else this.#releaseCredit();
     return r;
   }
 
@@ -143,6 +131,11 @@ export class H2Stream {
     this.#early.length = 0;
     const r = this.#readable;
     if (r && !r.readableEnded) r.destroy();
+    this.#releaseCredit();
+  }
+
+  /** The reader wants more: what was held back is credited to the client. */
+  #releaseCredit(): void {
     const n = this.#heldCredit;
     this.#heldCredit = 0;
     if (n > 0) this.#host.credit(this, n);
@@ -183,7 +176,7 @@ export class H2Stream {
       if (cb) process.nextTick(cb);
       return false;
     }
-    this.#enqueue(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, false, cb && (() => cb()));
+    this.#enqueue(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, false, cb);
     return true;
   }
 
@@ -205,7 +198,7 @@ export class H2Stream {
       }
       this.writeHead(200);
     }
-    const data = chunk === undefined ? Buffer.alloc(0) : typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const data = chunk === undefined ? EMPTY : typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     this.#enqueue(data, true, cb);
     return this;
   }
