@@ -51,11 +51,13 @@ function run(cmd: string, args: string[], cwd: string): Promise<void> {
 /**
  * Returns `libDir` holding the jars of `deps` and everything they need, downloading them with
  * Maven on first use (a marker names what the folder holds; later runs reuse it and ~/.m2).
+ * `onDownload` is called before a download starts.
  */
-export async function ensureMavenJars(libDir: string, deps: readonly MavenDependency[]): Promise<string> {
+export async function ensureMavenJars(libDir: string, deps: readonly MavenDependency[], onDownload: () => void = () => {}): Promise<string> {
   const marker = join(libDir, MARKER);
   const what = deps.map((d) => `${d.group}:${d.artifact}:${d.version ?? ''}`).join(' ');
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === what) return libDir;
+  onDownload();
   // A private work folder per process, renamed into place at the end, so two concurrent first runs
   // cannot see each other's half-copied folder.
   const work = `${libDir}.tmp-${process.pid}`;
@@ -81,12 +83,12 @@ export async function ensureMavenJars(libDir: string, deps: readonly MavenDepend
  */
 export async function ensureKafkaJars(cacheDir: string, progress: (msg: string) => void = () => {}): Promise<string> {
   const libDir = join(cacheDir, `lib-${KAFKA_VERSION}`);
-  if (existsSync(join(libDir, MARKER))) return ensureMavenJars(libDir, KAFKA_DEPENDENCIES);
-  progress(`Downloading Apache Kafka ${KAFKA_VERSION} jars from Maven Central (first run, ~45 MB)...`);
-  mkdirSync(cacheDir, { recursive: true });
-  const started = Date.now();
-  await ensureMavenJars(libDir, KAFKA_DEPENDENCIES);
-  progress(`Kafka jars ready in ${libDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  let started: number | undefined;
+  await ensureMavenJars(libDir, KAFKA_DEPENDENCIES, () => {
+    progress(`Downloading Apache Kafka ${KAFKA_VERSION} jars from Maven Central (first run, ~45 MB)...`);
+    started = Date.now();
+  });
+  if (started !== undefined) progress(`Kafka jars ready in ${libDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return libDir;
 }
 
