@@ -41,7 +41,7 @@ export function sinkOperator(step: Step & { kind: 'Sink' }, ctx: OperatorContext
     // CREATE SOURCE TABLE materializes its own topic: writing back would feed the input forever.
     if (materializeOnly) return;
     let key: Uint8Array | null;
-    let partitionKey: Uint8Array | null | undefined;
+    let partitionKey: Uint8Array | undefined;
     let value: Uint8Array | null;
     let timestamp = c.timestamp;
     try {
