@@ -109,6 +109,7 @@ describe('HTTP/2 connection handler', () => {
   let port: number;
   before(async () => {
     dual = createDualProtocolServer(() => assert.fail('HTTP/1.1 not expected'), (_r, s) => s.destroy(), (stream) => {
+      if (stream.path === '/hold') return; // never reads, never answers
       const whole = stream.completeBody();
       const answer = (body: Buffer) => {
         if (stream.path === '/big') return stream.respondWith(200, 'text/plain', 'x'.repeat(Number(body.toString())));
@@ -248,6 +249,27 @@ describe('HTTP/2 connection handler', () => {
     c.send(...frames);
     const away = await c.next((f) => f.type === GOAWAY);
     assert.equal(away!.payload.readUInt32BE(4), 0xb);
+    c.close();
+  });
+
+  test('body bytes nobody reads count against the connection window: a client cannot make the server hold more', async () => {
+    const c = new RawClient(port);
+    const settings = await c.next((f) => f.type === SETTINGS && (f.flags & 1) === 0);
+    let streamWindow = 65535;
+    for (let at = 0; at < settings!.payload.length; at += 6) if (settings!.payload.readUInt16BE(at) === 0x4) streamWindow = settings!.payload.readUInt32BE(at + 2);
+    const connectionWindow = 65535 + c.frames.filter((f) => f.type === WINDOW_UPDATE && f.stream === 0).reduce((n, f) => n + f.payload.readUInt32BE(0), 0);
+    // Fill whole stream windows on held streams until past the connection window.
+    const streams = Math.ceil(connectionWindow / streamWindow) + 1;
+    const chunk = Buffer.alloc(16384);
+    for (let i = 0; i < streams; i++) {
+      const id = 1 + 2 * i;
+      const frames = [frame(HEADERS, 4, id, requestBlock('POST', '/hold'))];
+      for (let sent = 0; sent + chunk.length <= streamWindow; sent += chunk.length) frames.push(frame(DATA, 0, id, chunk));
+      c.send(...frames);
+    }
+    const away = await c.next((f) => f.type === GOAWAY, 15000);
+    assert.equal(away!.payload.readUInt32BE(4), 0x3, 'FLOW_CONTROL_ERROR');
+    assert.equal(c.frames.filter((f) => f.type === WINDOW_UPDATE && f.stream === 0).length, 1, 'no connection credit for unread bytes');
     c.close();
   });
 

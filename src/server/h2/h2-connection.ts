@@ -68,6 +68,8 @@ export class H2Connection implements StreamHost {
   readonly #streams = new Map<number, H2Stream>();
   readonly #out = new OutputBuffer();
   #flushScheduled = false;
+  /** Inside #onData: connection credit is sent once at the end of the read. */
+  #inRead = false;
   /** The socket refused more (write() returned false): output waits for 'drain'. */
   #blocked = false;
   /** Write callbacks to run once the frames queued so far are handed to the socket. */
@@ -85,8 +87,13 @@ export class H2Connection implements StreamHost {
   #peerInitialWindow = DEFAULT_WINDOW;
   #peerMaxFrame = DEFAULT_MAX_FRAME_SIZE;
   #sendWindow = DEFAULT_WINDOW;
-  /** Received DATA bytes not yet credited back on the connection window. */
+  /**
+   * DATA bytes consumed (read by the application, or dropped) and not yet credited back on the
+   * connection window. Bytes waiting in a stream for a reader are not consumed: the connection
+   * window bounds what one connection can make the server hold.
+   */
   #uncredited = 0;
+  /** What the client may still send on the connection. */
   #receiveWindow = CONNECTION_WINDOW;
   /** Header block being assembled from HEADERS + CONTINUATION frames. */
   #block: { stream: number; flags: number; parts: Buffer[]; bytes: number; selfDependent: boolean } | undefined;
@@ -147,6 +154,30 @@ export class H2Connection implements StreamHost {
 
   #onData(chunk: Buffer): void {
     if (this.#closed) return;
+    this.#inRead = true;
+    try {
+      this.#read(chunk);
+    } finally {
+      this.#inRead = false;
+    }
+    if (this.#closed) return;
+    this.#creditConnection();
+    const ready = this.#toDispatch.splice(0);
+    for (const s of ready) {
+      if (s.closed) continue;
+      s.dispatched = true;
+      try {
+        this.#onStream(s);
+      } catch (e) {
+        this.#onInternalError(e);
+        this.reset(s, INTERNAL_ERROR);
+      }
+    }
+  }
+
+  /** Parses the frames `chunk` completes (the rest waits for the next read). */
+
+  #read(chunk: Buffer): void {
     const buf = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
     this.#pending = undefined;
     let at = 0;
@@ -184,18 +215,6 @@ export class H2Connection implements StreamHost {
       // A defect here, not the client's: the connection ends, the server does not.
       this.#onInternalError(e);
       return this.#connectionError(INTERNAL_ERROR, 'internal error');
-    }
-    this.#creditConnection();
-    const ready = this.#toDispatch.splice(0);
-    for (const s of ready) {
-      if (s.closed) continue;
-      s.dispatched = true;
-      try {
-        this.#onStream(s);
-      } catch (e) {
-        this.#onInternalError(e);
-        this.reset(s, INTERNAL_ERROR);
-      }
     }
   }
 
@@ -235,20 +254,22 @@ export class H2Connection implements StreamHost {
     if (id === 0) throw new ConnectionError(PROTOCOL_ERROR, 'DATA on stream 0');
     // Flow control counts the whole frame, padding included.
     this.#receiveWindow -= payload.length;
-    this.#uncredited += payload.length;
     if (this.#receiveWindow < 0) throw new ConnectionError(FLOW_CONTROL_ERROR, 'connection window exceeded');
     const s = this.#streams.get(id);
-    if (!s) {
-      if (id > this.#lastStreamId) throw new ConnectionError(PROTOCOL_ERROR, 'DATA on an idle stream');
-      throw new StreamError(id, STREAM_CLOSED, 'DATA on a closed stream');
+    if (!s || s.remoteEnded) {
+      // Dropped: consumed as far as the connection window goes.
+      this.#consumed(payload.length);
+      if (!s && id > this.#lastStreamId) throw new ConnectionError(PROTOCOL_ERROR, 'DATA on an idle stream');
+      throw new StreamError(id, STREAM_CLOSED, s ? 'DATA after END_STREAM' : 'DATA on a closed stream');
     }
-    // Padding counts against the window but is never delivered: credit it back at once.
-    const padding = payload.length - unpad(flags, payload).length;
-    if (padding > 0 && !(flags & FLAG_END_STREAM)) this.credit(s, padding);
-    if (s.remoteEnded) throw new StreamError(id, STREAM_CLOSED, 'DATA after END_STREAM');
     s.receiveWindow -= payload.length;
-    if (s.receiveWindow < 0) throw new StreamError(id, FLOW_CONTROL_ERROR, 'stream window exceeded');
+    if (s.receiveWindow < 0) {
+      this.#consumed(payload.length);
+      throw new StreamError(id, FLOW_CONTROL_ERROR, 'stream window exceeded');
+    }
     const data = unpad(flags, payload);
+    // Padding counts against the windows but is never delivered: credit it back at once.
+    if (data.length < payload.length) this.credit(s, payload.length - data.length);
     if (s.declaredLength !== undefined && s.receivedBytes + data.length > s.declaredLength) throw new StreamError(id, PROTOCOL_ERROR, 'body longer than its content-length');
     if (data.length > 0) {
       const credit = s.receive(data);
@@ -455,8 +476,10 @@ export class H2Connection implements StreamHost {
   }
 
   credit(s: H2Stream, n: number): void {
+    if (n === 0) return;
+    this.#consumed(n);
     // Only a stream still sending needs more window; small credits are gathered.
-    if (s.remoteEnded || s.closed || n === 0) return;
+    if (s.remoteEnded || s.closed) return;
     s.uncredited += n;
     if (s.uncredited < STREAM_WINDOW / 4) return;
     const total = s.uncredited;
@@ -500,8 +523,14 @@ export class H2Connection implements StreamHost {
     for (const cb of cbs) cb();
   }
 
+  /** `n` received bytes left the server's hands: the connection window may grow by that much. */
+  #consumed(n: number): void {
+    this.#uncredited += n;
+    if (!this.#inRead) this.#creditConnection();
+  }
+
   #creditConnection(): void {
-    if (this.#uncredited < CONNECTION_WINDOW / 2) return;
+    if (this.#uncredited < CONNECTION_WINDOW / 4) return;
     const n = this.#uncredited;
     this.#uncredited = 0;
     this.#receiveWindow += n;
@@ -520,6 +549,8 @@ export class H2Connection implements StreamHost {
 
   #close(s: H2Stream): void {
     if (s.closed) return;
+    // Body bytes nobody will read now are consumed.
+    this.#consumed(s.dropHeldBody());
     this.#streams.delete(s.id);
     this.#recentlyClosed.push(s.id);
     if (this.#recentlyClosed.length > 64) this.#recentlyClosed.shift();

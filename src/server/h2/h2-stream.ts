@@ -134,6 +134,14 @@ export class H2Stream {
     this.#releaseCredit();
   }
 
+  /** The stream is closing: body bytes held for a reader are dropped; returns how many. */
+  dropHeldBody(): number {
+    const n = this.#heldCredit;
+    this.#heldCredit = 0;
+    this.#early.length = 0;
+    return n;
+  }
+
   /** The reader wants more: what was held back is credited to the client. */
   #releaseCredit(): void {
     const n = this.#heldCredit;
