@@ -273,6 +273,38 @@ describe('HTTP/2 connection handler', () => {
     c.close();
   });
 
+  test('a header block past 256 KB (CONTINUATION flood) ends the connection; a header list past 64 KB resets its stream', async () => {
+    const CONTINUATION = 0x9;
+    const flood = new RawClient(port);
+    const frames = [frame(HEADERS, 0, 1, requestBlock('GET', '/x'))];
+    for (let i = 0; i < 20; i++) frames.push(frame(CONTINUATION, 0, 1, Buffer.alloc(16000, 0x82)));
+    flood.send(...frames);
+    const away = await flood.next((f) => f.type === GOAWAY);
+    assert.equal(away!.payload.readUInt32BE(4), 0xb, 'ENHANCE_YOUR_CALM');
+    flood.close();
+
+    // One 70,000-byte field: a literal with a 7-bit-prefix length (127 + varint of the rest).
+    const big = new RawClient(port);
+    const value = Buffer.alloc(70_000, 0x61);
+    const length = [0x7f];
+    for (let rest = value.length - 127; ; rest >>= 7) {
+      if (rest < 0x80) {
+        length.push(rest);
+        break;
+      }
+      length.push((rest & 0x7f) | 0x80);
+    }
+    const field = Buffer.concat([Buffer.from([0x00, 0x01, 0x78, ...length]), value]);
+    const block = Buffer.concat([requestBlock('GET', '/x'), field]);
+    const parts = [frame(HEADERS, 1, 1, block.subarray(0, 16000))];
+    for (let at = 16000; at < block.length; at += 16000) parts.push(frame(0x9, at + 16000 >= block.length ? 4 : 0, 1, block.subarray(at, at + 16000)));
+    big.send(...parts, frame(HEADERS, 5, 3, requestBlock('GET', '/small')));
+    const rst = await big.next((f) => f.type === RST_STREAM && f.stream === 1);
+    assert.equal(rst!.payload.readUInt32BE(0), 0x1, 'PROTOCOL_ERROR');
+    assert.equal(await big.body(3), 'GET /small 0');
+    big.close();
+  });
+
   test('frames on stream 0 or larger than allowed are connection errors', async () => {
     for (const [bad, code] of [[frame(DATA, 0, 0, Buffer.from('x')), 0x1], [frame(HEADERS, 4, 1, Buffer.alloc(20000)), 0x6]] as const) {
       const c = new RawClient(port);
