@@ -11,6 +11,9 @@ const engine = await openEngine({ dataDir, scheduling: 'background', properties:
   'ksql.streams.auto.offset.reset': 'earliest',
   // Every update reaches the sink (no record cache), so the test can check each count once.
   'ksql.streams.cache.max.bytes.buffering': '0',
+  // Small commits: at the default 2 s the engine can take all the input in its first commit, and
+  // the kills must land between commits, mid-query.
+  'ksql.streams.commit.interval.ms': '20',
 } });
 const queryId = await ensureQuery(engine, engine.newSession());
 const runner = engine.runners.get(queryId)!;

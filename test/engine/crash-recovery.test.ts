@@ -12,7 +12,7 @@ import { openEngine } from '../../src/engine/engine.ts';
 import { amountOf, CREATE_STREAM, ensureQuery, expectedTable, SINK_TOPIC, SOURCE_TOPIC, userOf } from './crash-ctas-fixture.ts';
 
 const CHILD = join(import.meta.dirname, 'crash-ctas-child.ts');
-const RECORDS = 60_000;
+const RECORDS = 150_000;
 
 interface ChildRun {
   /** Highest committed input count the child reported. */
@@ -93,7 +93,7 @@ async function readFinalState(dir: string): Promise<FinalState> {
 
 const sorted = (m: Map<string, [number, number]>): [string, [number, number]][] => [...m].sort(([a], [b]) => a.localeCompare(b));
 
-void test('kill -9 mid-CTAS and restart gives exactly the table of an uninterrupted run', { timeout: 120_000 }, async () => {
+void test('kill -9 mid-CTAS and restart gives exactly the table of an uninterrupted run', { timeout: 120_000 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'riffle-crash-ctas-'));
   try {
     const seed = join(root, 'seed');
@@ -114,6 +114,7 @@ void test('kill -9 mid-CTAS and restart gives exactly the table of an uninterrup
     assert.ok(clean.done && last!.done, 'both runs finish');
     assert.ok(!first!.done && first!.progress < RECORDS, `first kill landed mid-query (at ${first!.progress} inputs)`);
     assert.ok(!second!.done && second!.progress < RECORDS, `second kill landed mid-query (at ${second!.progress} inputs)`);
+    t.diagnostic(`killed at ${first!.progress} and ${second!.progress} of ${RECORDS} committed inputs`);
 
     const expected = sorted(expectedTable(RECORDS));
     const crashedState = await readFinalState(crashedDir);
