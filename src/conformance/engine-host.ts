@@ -120,10 +120,15 @@ export class EngineHost {
    * 'key-hash'`; records without a key still go to partition 0).
    */
   async produce(tc: TestCase, records: readonly RecordSpec[], partitioner: 'zero' | 'key-hash' = 'zero'): Promise<void> {
+    const partitionCounts = new Map<string, number>();
     for (const r of records) {
       const f = this.formatsOf(tc, r.topic);
       const key = encodeKey(r.key, r.window, f);
-      const partitions = partitioner === 'key-hash' && key !== null ? (await this.engine.log.describeTopic(r.topic))?.partitions ?? 1 : 1;
+      let partitions = 1;
+      if (partitioner === 'key-hash' && key !== null) {
+        partitions = partitionCounts.get(r.topic) ?? (await this.engine.log.describeTopic(r.topic))?.partitions ?? 1;
+        partitionCounts.set(r.topic, partitions);
+      }
       await this.engine.produce(r.topic, [{
         partition: key === null || partitions === 1 ? 0 : partitionForKey(key, partitions),
         timestamp: r.timestamp ?? 0,

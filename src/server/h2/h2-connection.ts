@@ -132,11 +132,6 @@ export class H2Connection implements StreamHost {
     socket.on('close', () => this.#teardown());
   }
 
-  /** Open streams (for shutdown). */
-  get streamCount(): number {
-    return this.#streams.size;
-  }
-
   /** Called once the connection is gone. */
   onClose(listener: () => void): void {
     if (this.#closed) listener();
@@ -470,9 +465,7 @@ export class H2Connection implements StreamHost {
   }
 
   reset(s: H2Stream, code: number): void {
-    if (s.closed) return;
-    this.#queue(() => this.#out.uint32(RST_STREAM, 0, s.id, code));
-    this.#close(s);
+    if (!s.closed) this.#streamError(s.id, code);
   }
 
   credit(s: H2Stream, n: number): void {
@@ -578,15 +571,16 @@ export class H2Connection implements StreamHost {
   #connectionError(code: number, message: string): void {
     if (this.#closed) return;
     this.#goAway(code, message);
-    const out = this.#out.take();
-    this.#closed = true;
-    this.socket.end(out);
-    this.#teardown();
+    this.#end();
   }
 
   /** After GOAWAY: ends the socket once no stream is open and the output is written. */
   #endIfDone(): void {
-    if (this.#closed || this.#streams.size > 0) return;
+    if (!this.#closed && this.#streams.size === 0) this.#end();
+  }
+
+  /** Writes what is queued, ends the socket, and closes every stream. */
+  #end(): void {
     const out = this.#out.take();
     this.#closed = true;
     this.socket.end(out);
